@@ -108,3 +108,9 @@ class BillAccount:
         if self.bill_type is BillType.TAX_ROLL and self.due_date and today > self.due_date:
             return self.balance_cents + percent_of(self.balance_cents, TAX_PENALTY_BP)
         return self.balance_cents
+
+    def reduction_for(self, paid_cents: int, today: date) -> int:
+        """How much a payment takes off the balance: all of it when the amount due (with its date rules) is paid."""
+        if paid_cents >= self.amount_due(today):
+            return self.balance_cents
+        return min(paid_cents, self.balance_cents)

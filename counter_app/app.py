@@ -1,0 +1,53 @@
+"""The composition root: builds the store, the services and the adapters in one place and hands them down.
+
+Kept free of Qt so the headless commands and the tests build the very same graph as the GUI.
+"""
+
+from __future__ import annotations
+
+from counter_app.clock import Clock
+from counter_app.config import Settings
+from counter_app.payments.receipt import Issuer
+from counter_app.services.auth import AuthService
+from counter_app.services.container import Counter
+from counter_app.services.payments import PaymentService
+from counter_app.services.receipts import ReceiptRenderer, ReceiptService
+
+
+def build_counter(
+    settings: Settings,
+    clock: Clock | None = None,
+    renderer: ReceiptRenderer | None = None,
+    issuer: Issuer | None = None,
+) -> Counter:
+    """Open (and if needed create and migrate) the store, seed reference data, and wire the services."""
+    from counter_app.store.db import check_integrity, make_engine, migrate, session_factories
+    from counter_app.store.seed import seed_demo, seed_reference
+    from counter_app.store.uow import SqlUnitOfWorkFactory
+
+    clock = clock or Clock(settings.timezone)
+    check_integrity(settings.db_path)
+    engine = make_engine(settings.db_path)
+    migrated = migrate(engine, settings.db_path)
+    writer, reader = session_factories(engine)
+    demo_seeded = False
+    with writer() as session:
+        if migrated or settings.demo:
+            seed_reference(session)
+        if settings.demo:
+            demo_seeded = seed_demo(session, clock.today())
+        session.commit()
+    if renderer is None:
+        from counter_app.printing.receipt_pdf import render_receipt
+
+        renderer = render_receipt
+    uow = SqlUnitOfWorkFactory(writer, reader)
+    return Counter(
+        settings=settings,
+        clock=clock,
+        payments=PaymentService(uow, clock, settings.workstation, issuer),
+        auth=AuthService(uow),
+        receipts=ReceiptService(uow, clock, renderer),
+        demo_seeded=demo_seeded,
+        _engine=engine,
+    )

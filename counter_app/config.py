@@ -1,0 +1,60 @@
+"""Where the counter keeps its data and who this workstation is; no heavy imports (read before first paint)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+APP_NAME = "Counter"
+APP_AUTHOR = "CityOfLethbridge"
+DEFAULT_WORKSTATION = "CH1-01"
+CITY_TIMEZONE = "America/Edmonton"
+_WORKSTATION = re.compile(r"^[A-Z0-9]{2,4}-\d{2}$")
+
+
+class ConfigError(ValueError):
+    """A setting is wrong; the message tells the operator which one and how to fix it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    data_dir: Path
+    workstation: str = DEFAULT_WORKSTATION
+    demo: bool = False
+    timezone: str = CITY_TIMEZONE
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "counter.sqlite3"
+
+
+def default_data_dir(demo: bool) -> Path:
+    from platformdirs import user_data_dir
+
+    base = Path(user_data_dir(APP_NAME, APP_AUTHOR))
+    return base / "demo" if demo else base
+
+
+def load_settings(data_dir: str | None = None, workstation: str | None = None, demo: bool = False) -> Settings:
+    """Resolve settings: command line first, then environment, then ``settings.json`` in the data folder."""
+    chosen = data_dir or os.environ.get("COUNTER_DATA_DIR")
+    folder = Path(chosen).expanduser() if chosen else default_data_dir(demo)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"Cannot use data folder {folder}: {exc.strerror or exc}") from exc
+    stored: dict[str, str] = {}
+    settings_file = folder / "settings.json"
+    if settings_file.exists():
+        try:
+            stored = json.loads(settings_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"{settings_file} is not valid JSON: fix or delete it ({exc}).") from exc
+    station = (workstation or os.environ.get("COUNTER_WORKSTATION") or stored.get("workstation")
+               or DEFAULT_WORKSTATION).strip().upper()
+    if not _WORKSTATION.match(station):
+        raise ConfigError(f"Workstation “{station}” must look like CH1-02 (location, dash, two digits).")
+    return Settings(data_dir=folder, workstation=station, demo=demo)

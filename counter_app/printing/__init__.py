@@ -1,0 +1,1 @@
+"""Printing adapters: turn frozen snapshots (receipts) into documents, with the fonts shipped in resources."""

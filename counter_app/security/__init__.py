@@ -1,0 +1,1 @@
+"""Credentials and protection of sensitive data."""

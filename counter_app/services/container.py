@@ -1,0 +1,29 @@
+"""The wired services a screen or a command works with; built by the composition root (``counter_app.app``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from counter_app.clock import Clock
+from counter_app.config import Settings
+from counter_app.services.auth import AuthService
+from counter_app.services.payments import PaymentService
+from counter_app.services.receipts import ReceiptService
+
+
+@dataclass
+class Counter:
+    """Everything the UI and the commands need, already wired."""
+
+    settings: Settings
+    clock: Clock
+    payments: PaymentService
+    auth: AuthService
+    receipts: ReceiptService
+    demo_seeded: bool = False
+    _engine: Any = field(default=None, repr=False)
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()

@@ -1,0 +1,52 @@
+"""Receipts on demand: render the frozen snapshot, mark copies and voids, and log every print."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from counter_app.clock import Clock
+from counter_app.payments.errors import PaymentError
+from counter_app.payments.receipt import ReceiptSnapshot
+from counter_app.services.ports import UnitOfWorkFactory
+from counter_app.services.records import StaffMember
+
+LAYOUTS = ("thermal", "letter")
+
+
+class ReceiptRenderer(Protocol):
+    def __call__(self, snapshot: ReceiptSnapshot, *, copy: bool, void: bool, layout: str) -> bytes: ...
+
+
+class ReceiptService:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, renderer: ReceiptRenderer) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._render = renderer
+
+    def preview(self, receipt_number: str, layout: str = "thermal") -> bytes:
+        """What the receipt would look like printed now (a copy if it was printed before); nothing is logged."""
+        with self._uow(read_only=True) as uow:
+            found = uow.transactions.by_receipt(receipt_number)
+            if found is None:
+                raise PaymentError(f"No receipt {receipt_number[:24]} on this counter.", "receipt")
+            printed = uow.transactions.print_count(found.id)
+        return self._render(found.snapshot, copy=printed > 0, void=found.status == "void", layout=_check(layout))
+
+    def issue(self, receipt_number: str, staff: StaffMember | None, layout: str = "thermal",
+              force_copy: bool = False) -> bytes:
+        """Render for printing or saving and log it: the first issue is the original, any later one a COPY."""
+        with self._uow() as uow:
+            found = uow.transactions.by_receipt(receipt_number)
+            if found is None:
+                raise PaymentError(f"No receipt {receipt_number[:24]} on this counter.", "receipt")
+            copy = force_copy or uow.transactions.print_count(found.id) > 0
+            pdf = self._render(found.snapshot, copy=copy, void=found.status == "void", layout=_check(layout))
+            uow.transactions.add_print(found.id, self._clock.now(), staff.id if staff else None, copy)
+            uow.commit()
+        return pdf
+
+
+def _check(layout: str) -> str:
+    if layout not in LAYOUTS:
+        raise PaymentError(f"Unknown receipt layout “{layout}”: thermal or letter.", "layout")
+    return layout

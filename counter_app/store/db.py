@@ -1,0 +1,96 @@
+"""Open the counter's SQLite file the safe way: WAL, full sync, foreign keys, writes under BEGIN IMMEDIATE."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from counter_app.store.schema_version import SCHEMA_HEAD
+
+BUSY_TIMEOUT_MS = 5_000
+READ_ONLY = "counter_read_only"
+
+
+class StoreError(RuntimeError):
+    """The local store cannot be used; the message says why and what to do."""
+
+
+def make_engine(db_path: Path) -> Engine:
+    """One engine per store file. A transaction begins IMMEDIATE (write lock up front) unless read-only."""
+    engine = create_engine(
+        f"sqlite:///{db_path}",
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        pool_size=4,
+        max_overflow=4,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+
+    return engine
+
+
+def session_factories(engine: Engine) -> tuple[sessionmaker[Session], sessionmaker[Session]]:
+    """(writer, reader) session factories on the same engine and pool."""
+    writer = sessionmaker(engine, expire_on_commit=False)
+    reader = sessionmaker(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
+    return writer, reader
+
+
+def check_integrity(db_path: Path) -> None:
+    """Refuse to start on a damaged file rather than add payments to it."""
+    if not db_path.exists():
+        return
+    with sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_MS / 1000) as conn:
+        try:
+            rows = conn.execute("PRAGMA integrity_check").fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{db_path} is not a readable counter database ({exc}). Restore it from backup.") \
+                from exc
+    if rows != [("ok",)]:
+        detail = "; ".join(str(r[0]) for r in rows[:3])
+        raise StoreError(f"{db_path} failed its integrity check ({detail}). Restore it from backup.")
+
+
+def current_revision(db_path: Path) -> str | None:
+    if not db_path.exists():
+        return None
+    with sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_MS / 1000) as conn:
+        try:
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.OperationalError:
+            return None
+    return row[0] if row else None
+
+
+def migrate(engine: Engine, db_path: Path) -> bool:
+    """Bring the store to the schema this code expects; returns True when a migration ran.
+
+    A store already at head skips importing Alembic altogether (it costs a noticeable part of start-up).
+    """
+    if current_revision(db_path) == SCHEMA_HEAD:
+        return False
+    from alembic import command
+
+    from counter_app.store.migrations_config import alembic_config
+
+    with engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    return True

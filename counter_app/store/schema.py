@@ -1,0 +1,174 @@
+"""Tables of the local store. Money is integer cents; ids of records that go central are client-made UUIDs."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from counter_app.store.types import UtcDateTime
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class StaffRow(Base):
+    __tablename__ = "staff"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_no: Mapped[str] = mapped_column(String(10), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(20))
+    pin_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class GstCodeRow(Base):
+    __tablename__ = "gst_codes"
+    code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    description: Mapped[str] = mapped_column(String(120))
+    rate_bp: Mapped[int] = mapped_column(Integer)
+
+
+class GlAccountRow(Base):
+    __tablename__ = "gl_accounts"
+    code: Mapped[str] = mapped_column(String(13), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+
+
+class ServiceRow(Base):
+    __tablename__ = "services"
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(8))
+    bill_type: Mapped[str | None] = mapped_column(String(12))
+    amount_cents: Mapped[int | None] = mapped_column(Integer)
+    gl_account: Mapped[str] = mapped_column(ForeignKey("gl_accounts.code"))
+    gst_code: Mapped[str] = mapped_column(ForeignKey("gst_codes.code"))
+    allowed_tenders: Mapped[str] = mapped_column(String(80))  # comma-separated tender kinds
+    department: Mapped[str] = mapped_column(String(80))
+    quick_key: Mapped[int | None] = mapped_column(Integer)
+    keywords: Mapped[str] = mapped_column(Text, default="")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class BillAccountRow(Base):
+    __tablename__ = "bill_accounts"
+    number: Mapped[str] = mapped_column(String(13), primary_key=True)
+    bill_type: Mapped[str] = mapped_column(String(12))
+    service_code: Mapped[str] = mapped_column(ForeignKey("services.code"))
+    holder: Mapped[str] = mapped_column(String(80))
+    balance_cents: Mapped[int] = mapped_column(Integer)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    issued_date: Mapped[date | None] = mapped_column(Date)
+    early_cents: Mapped[int | None] = mapped_column(Integer)
+
+
+class ReceiptSequenceRow(Base):
+    """The last receipt number issued per workstation: bumped inside the payment's own transaction."""
+
+    __tablename__ = "receipt_sequences"
+    workstation: Mapped[str] = mapped_column(String(8), primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TransactionRow(Base):
+    __tablename__ = "transactions"
+    __table_args__ = (
+        UniqueConstraint("workstation", "sequence", name="uq_transactions_workstation_sequence"),
+        Index("ix_transactions_business_date", "business_date"),
+    )
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    workstation: Mapped[str] = mapped_column(String(8))
+    sequence: Mapped[int] = mapped_column(Integer)
+    receipt_number: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(8))  # sale | refund
+    status: Mapped[str] = mapped_column(String(10))  # completed | void
+    business_date: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    cashier_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    refund_of_id: Mapped[str | None] = mapped_column(ForeignKey("transactions.id"))
+    reason: Mapped[str | None] = mapped_column(String(200))
+    subtotal_cents: Mapped[int] = mapped_column(Integer)
+    gst_cents: Mapped[int] = mapped_column(Integer)
+    total_cents: Mapped[int] = mapped_column(Integer)
+    rounding_cents: Mapped[int] = mapped_column(Integer)
+    change_cents: Mapped[int] = mapped_column(Integer)
+    snapshot_json: Mapped[str] = mapped_column(Text)  # the frozen receipt, as issued
+
+    lines: Mapped[list[LineRow]] = relationship(order_by="LineRow.line_no", cascade="all, delete-orphan")
+    tenders: Mapped[list[TenderRow]] = relationship(order_by="TenderRow.seq", cascade="all, delete-orphan")
+    cashier: Mapped[StaffRow] = relationship(foreign_keys=[cashier_id])
+
+
+class LineRow(Base):
+    __tablename__ = "transaction_lines"
+    __table_args__ = (UniqueConstraint("transaction_id", "line_no"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    transaction_id: Mapped[str] = mapped_column(ForeignKey("transactions.id", ondelete="CASCADE"))
+    line_no: Mapped[int] = mapped_column(Integer)
+    service_code: Mapped[str] = mapped_column(ForeignKey("services.code"))
+    description: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(8))
+    account_number: Mapped[str | None] = mapped_column(String(13))
+    reference: Mapped[str | None] = mapped_column(String(40))
+    net_cents: Mapped[int] = mapped_column(Integer)
+    gst_code: Mapped[str] = mapped_column(String(8))
+    gst_rate_bp: Mapped[int] = mapped_column(Integer)
+    gst_cents: Mapped[int] = mapped_column(Integer)
+    total_cents: Mapped[int] = mapped_column(Integer)
+    gl_account: Mapped[str] = mapped_column(String(13))
+    amount_due_cents: Mapped[int | None] = mapped_column(Integer)
+    balance_reduction_cents: Mapped[int | None] = mapped_column(Integer)  # undone by a void or refund
+    original_line_no: Mapped[int | None] = mapped_column(Integer)  # refunds: which original line
+
+
+class TenderRow(Base):
+    __tablename__ = "tenders"
+    __table_args__ = (UniqueConstraint("transaction_id", "seq"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    transaction_id: Mapped[str] = mapped_column(ForeignKey("transactions.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(12))
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    card_brand: Mapped[str | None] = mapped_column(String(20))
+    last4: Mapped[str | None] = mapped_column(String(4))
+    auth_code: Mapped[str | None] = mapped_column(String(12))
+    terminal_ref: Mapped[str | None] = mapped_column(String(20))
+    number: Mapped[str | None] = mapped_column(String(20))  # cheque or money order number
+
+
+class VoidRow(Base):
+    __tablename__ = "voids"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    transaction_id: Mapped[str] = mapped_column(ForeignKey("transactions.id"), unique=True)
+    voided_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    cashier_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    supervisor_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    reason: Mapped[str] = mapped_column(String(200))
+
+
+class ReceiptPrintRow(Base):
+    """Every time a receipt is printed or saved: the first is the original, later ones are copies."""
+
+    __tablename__ = "receipt_prints"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    transaction_id: Mapped[str] = mapped_column(ForeignKey("transactions.id"))
+    printed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    copy: Mapped[bool] = mapped_column(Boolean)
+
+
+class OutboxRow(Base):
+    """Records bound for the central 311 database, written in the same transaction as the record itself."""
+
+    __tablename__ = "outbox"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    record_type: Mapped[str] = mapped_column(String(30))
+    record_id: Mapped[str] = mapped_column(String(36))
+    payload: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -1,0 +1,62 @@
+"""Load the city's reference data (and, for the demo, staff and bills) from the JSON files in resources/."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from counter_app.payments.catalog import ALL_TENDERS
+from counter_app.resources import resource_path
+from counter_app.security.pins import hash_pin
+from counter_app.store.schema import BillAccountRow, GlAccountRow, GstCodeRow, ServiceRow, StaffRow
+
+
+def _load(path: Path) -> list[dict[str, Any]]:
+    data: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def seed_reference(session: Session, folder: Path | None = None) -> None:
+    """Insert or update GST codes, GL accounts and services by their codes (safe to run at every start)."""
+    folder = folder or resource_path("reference")
+    for item in _load(folder / "gst_codes.json"):
+        session.merge(GstCodeRow(**item))
+    for item in _load(folder / "gl_accounts.json"):
+        session.merge(GlAccountRow(**item))
+    session.flush()
+    for order, item in enumerate(_load(folder / "services.json")):
+        tenders = item.pop("tenders")
+        if tenders == "all":
+            tenders = sorted(t.value for t in ALL_TENDERS)
+        session.merge(ServiceRow(allowed_tenders=",".join(tenders), sort_order=order, active=True, **item))
+    session.flush()
+
+
+def seed_demo(session: Session, today: date, folder: Path | None = None) -> bool:
+    """Demo staff and bills, once: returns False when the store already has staff."""
+    folder = folder or resource_path("demo")
+    if session.scalar(select(StaffRow.id).limit(1)) is not None:
+        return False
+    for person in _load(folder / "staff.json"):
+        session.add(StaffRow(staff_no=person["staff_no"], name=person["name"], role=person["role"],
+                             pin_hash=hash_pin(person["pin"]), active=True))
+    for bill in _load(folder / "accounts.json"):
+        days_ago = bill.pop("issued_days_ago", None)
+        due = bill.pop("due_date", None)
+        session.add(BillAccountRow(
+            issued_date=today - timedelta(days=days_ago) if days_ago is not None else None,
+            due_date=date.fromisoformat(due) if due else None,
+            **bill,
+        ))
+    session.flush()
+    return True
+
+
+def demo_logins(folder: Path | None = None) -> list[dict[str, str]]:
+    """The demo staff and their PINs, shown to a newcomer on the demo login screen."""
+    return _load((folder or resource_path("demo")) / "staff.json")
