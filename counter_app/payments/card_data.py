@@ -7,7 +7,7 @@ import re
 from counter_app.payments.check_digits import luhn_valid
 from counter_app.payments.errors import PaymentError
 
-_DIGIT_RUN = re.compile(r"\d[\d -]{11,}\d")
+_DIGIT_RUN = re.compile(r"\d[\d -]{11,}\d", re.ASCII)
 
 CARD_NUMBER_MESSAGE = (
     "That looks like a full card number. Never type it: record only the last four digits from the terminal slip."

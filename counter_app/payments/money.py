@@ -10,7 +10,7 @@ from counter_app.payments.errors import PaymentError
 #: The largest single amount the counter accepts ($999,999.99): a property tax bill fits, a typo does not.
 MAX_AMOUNT_CENTS = 99_999_999
 
-_AMOUNT = re.compile(r"^\$?\s*(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d*))?$")
+_AMOUNT = re.compile(r"^\$?\s*(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d*))?$", re.ASCII)
 
 
 def parse_amount(text: str, field: str = "amount", *, allow_zero: bool = False) -> int:

@@ -2,6 +2,7 @@
 
 Invariant for every accepted sale: ``sum(tenders) - change == total + rounding``, where ``rounding`` is the
 adjustment applied to the cash part (``round_cash(cash_due) - cash_due``); change comes only from cash.
+A cash tender of $0.00 is allowed only when the cents left after other tenders round away (1 or 2 cents).
 """
 
 from __future__ import annotations
@@ -159,7 +160,7 @@ def make_tender(
     number: str = "",
 ) -> Tender:
     """Validate what the cashier typed for one tender; card fields take the last four digits only."""
-    if amount_cents <= 0:
+    if amount_cents < 0 or (amount_cents == 0 and kind is not TenderKind.CASH):
         raise PaymentError("The tender amount must be more than $0.00.", "tender_amount")
     if kind is TenderKind.CASH:
         if amount_cents % 5:
@@ -211,8 +212,9 @@ def settle(total: int, tenders: tuple[Tender, ...] | list[Tender]) -> Settlement
     """Apply the tenders to the total: non-cash to the cent, the cash part rounded to the nickel."""
     non_cash = sum(t.amount_cents for t in tenders if t.kind is not TenderKind.CASH)
     cash = sum(t.amount_cents for t in tenders if t.kind is TenderKind.CASH)
+    paid_in_cash = any(t.kind is TenderKind.CASH for t in tenders)
     cash_due = total - non_cash
-    if cash and cash >= round_cash(cash_due):
+    if paid_in_cash and abs(cash) >= abs(round_cash(cash_due)) and (cash >= 0) == (cash_due >= 0):
         rounded = round_cash(cash_due)
         return Settlement(total, non_cash, cash, rounded - cash_due, cash - rounded, 0, 0)
     balance = cash_due - cash
@@ -287,6 +289,8 @@ class Sale:
         before = self.settlement()
         if before.balance_due <= 0:
             raise PaymentError("Nothing is owing: complete the payment.", "tender_amount")
+        if tender.kind is TenderKind.CASH and tender.amount_cents == 0 and before.balance_due_cash != 0:
+            raise PaymentError("The tender amount must be more than $0.00.", "tender_amount")
         if tender.kind is not TenderKind.CASH and tender.amount_cents > before.balance_due:
             raise PaymentError(
                 f"{tender.kind.label} cannot be more than the {format_money(before.balance_due)} owing; "

@@ -266,11 +266,10 @@ class SqlTransactions:
         rows = self.session.execute(query).all()
         refund_ids = {row.refund_of_id for row, _ in rows if row.refund_of_id}
         if refund_ids:
-            originals = dict(
-                self.session.execute(
-                    select(TransactionRow.id, TransactionRow.receipt_number).where(TransactionRow.id.in_(refund_ids))
-                ).tuples()
+            found = self.session.execute(
+                select(TransactionRow.id, TransactionRow.receipt_number).where(TransactionRow.id.in_(refund_ids))
             )
+            originals = {txn_id: number for txn_id, number in found}
         for row, cashier in rows:
             tenders: dict[str, int] = {}
             for tender in row.tenders:

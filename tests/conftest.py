@@ -1,0 +1,32 @@
+"""Shared fixtures: a real SQLite store in a temporary folder, built by the same composition root as the app."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from counter_app.app import build_counter  # noqa: E402
+from counter_app.clock import FixedClock  # noqa: E402
+from counter_app.config import Settings  # noqa: E402
+from counter_app.services.container import Counter  # noqa: E402
+
+#: A Wednesday morning at the counter, local time (before the June 30 tax due date of the demo rolls).
+COUNTER_MORNING = datetime(2026, 11, 25, 9, 15)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(COUNTER_MORNING)
+
+
+@pytest.fixture
+def counter(tmp_path: Path, clock: FixedClock) -> Iterator[Counter]:
+    built = build_counter(Settings(data_dir=tmp_path, workstation="CH1-02", demo=True), clock=clock)
+    yield built
+    built.close()
