@@ -6,6 +6,7 @@ fonts differ per counter; embedding our TrueType files makes every receipt look 
 
 from __future__ import annotations
 
+import functools
 import threading
 
 from reportlab.lib.fonts import addMapping
@@ -57,18 +58,13 @@ def _cache_subsets(font: TTFont) -> None:
     place), so nearly every receipt embeds the same bytes: caching them takes about a millisecond per font
     off each render. The cache is small and bounded because unusual characters make new subsets.
     """
-    face = font.face
-    build = face.makeSubset
-    cache: dict[tuple[int, ...], bytes] = {}
+    build = font.face.makeSubset
+
+    @functools.lru_cache(maxsize=_SUBSET_CACHE_SIZE)  # thread-safe: receipts print from worker threads
+    def cached(subset: tuple[int, ...]) -> bytes:
+        return build(list(subset))
 
     def make_subset(subset: list[int]) -> bytes:
-        key = tuple(subset)
-        data = cache.get(key)
-        if data is None:
-            data = build(subset)
-            if len(cache) >= _SUBSET_CACHE_SIZE:
-                cache.pop(next(iter(cache)), None)
-            cache[key] = data
-        return data
+        return cached(tuple(subset))
 
-    face.makeSubset = make_subset
+    font.face.makeSubset = make_subset

@@ -32,8 +32,12 @@ Align = Literal["left", "right", "centre"]
 
 #: Where the baseline sits below the top of a row, as a fraction of the type size (DejaVu cap height + a bit).
 _ASCENT = 0.8
+#: Measured on a thermal receipt: uncompressed 2.8 ms and 85 kB, compressed 4.8 ms and 45 kB (zlib on the
+#: embedded font subsets). Receipts are re-rendered from the snapshot, never stored, so speed wins.
+_PAGE_COMPRESSION = 0
 _COPY_TEXT = "COPY - REPRINT"
 _VOID_TEXT = "VOID"
+_VOID_NOTE = "Voided: not proof of payment."
 
 
 # --- drawing operations: laid out first (y grows downwards from a block's top), drawn later -------------------
@@ -81,11 +85,12 @@ _Op = _Text | _Rule | _Box | _Barcode
 class _Block:
     """A keep-together run of operations with its own height: the unit the layouts stack and paginate."""
 
-    __slots__ = ("height", "ops")
+    __slots__ = ("height", "is_row", "ops")
 
-    def __init__(self) -> None:
+    def __init__(self, *, is_row: bool = False) -> None:
         self.ops: list[_Op] = []
         self.height = 0.0
+        self.is_row = is_row  # a table row: a page that starts with one repeats the table head
 
     def gap(self, points: float) -> None:
         self.height += points
@@ -111,6 +116,7 @@ def _draw(canvas: Canvas, blocks: Iterable[tuple[_Block, float]]) -> None:
     """Draw blocks whose tops are at the given PDF y; the text state is tracked to keep the stream small."""
     font: tuple[str, float] | None = None
     gray = 0.0
+    canvas.setFillGray(gray)
     for block, top in blocks:
         for op in block.ops:
             if isinstance(op, _Text):
@@ -129,9 +135,15 @@ def _draw(canvas: Canvas, blocks: Iterable[tuple[_Block, float]]) -> None:
                     canvas.drawCentredString(op.x, y, op.text)
             elif isinstance(op, _Rule):
                 canvas.setLineWidth(op.width)
-                canvas.setDash(1.5, 1.5) if op.dash else canvas.setDash()
+                if op.dash:
+                    canvas.setDash(1.5, 1.5)
+                else:
+                    canvas.setDash()
                 canvas.line(op.x1, top - op.y, op.x2, top - op.y)
             elif isinstance(op, _Box):
+                if op.fill and gray != 0.0:
+                    gray = 0.0
+                    canvas.setFillGray(gray)
                 canvas.setLineWidth(1.2)
                 canvas.setDash()
                 canvas.rect(op.x, top - op.y - op.h, op.w, op.h, stroke=1, fill=1 if op.fill else 0)
@@ -141,7 +153,17 @@ def _draw(canvas: Canvas, blocks: Iterable[tuple[_Block, float]]) -> None:
 
 
 def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    return simpleSplit(text, font, size, width) or [""]
+    """Lines that fit ``width``: split at spaces, and inside a word only when one word is wider than the line."""
+    lines: list[str] = []
+    for line in simpleSplit(text, font, size, width) or [""]:
+        while len(line) > 1 and stringWidth(line, font, size) > width:
+            cut = len(line) - 1
+            while cut > 1 and stringWidth(line[:cut], font, size) > width:
+                cut -= 1
+            lines.append(line[:cut])
+            line = line[cut:]
+        lines.append(line)
+    return lines
 
 
 def _width(text: str, font: str, size: float) -> float:
@@ -203,10 +225,7 @@ def _questions_parts(snapshot: ReceiptSnapshot) -> list[str]:
     number, bracket, rest = phone.partition("(")
     if not bracket:
         return [_questions(snapshot)]
-    return [f"Questions? Call {number.strip()}", f"({rest.rstrip('.')}".rstrip() + "."]
-
-
-_VOID_NOTE = "Voided: not proof of payment."
+    return [f"Questions? Call {number.strip()}", f"({rest.strip()}."]
 
 
 def _barcode(number: str, bar_width: float, bar_height: float) -> Code128:
@@ -427,9 +446,10 @@ class LetterReceipt:
     SMALL = 8.5
     TOTAL = 13
 
-    COL_REFERENCE = LEFT + 262
-    COL_GST = LEFT + 372
+    COL_REFERENCE = LEFT + 250
+    COL_GST = LEFT + 360
     TOTALS_LEFT = RIGHT - 230
+    INFO_VALUES = TOTALS_LEFT + 104
     TENDER_DETAIL = LEFT + 130
     BAR_WIDTH = 1.0
     BAR_HEIGHT = 36
@@ -462,9 +482,11 @@ class LetterReceipt:
         top = self.TOP
         for block in blocks:
             if top - block.height < self.BOTTOM and pages[-1]:
-                head = self.running_head()
-                pages.append([(head, self.TOP)])
-                top = self.TOP - head.height
+                pages.append([])
+                top = self.TOP
+                for head in (self.running_head(), self.table_head()) if block.is_row else (self.running_head(),):
+                    pages[-1].append((head, top))
+                    top -= head.height
             pages[-1].append((block, top))
             top -= block.height
         return pages
@@ -474,19 +496,24 @@ class LetterReceipt:
     def header(self) -> _Block:
         snapshot, issuer, block = self.snapshot, self.snapshot.issuer, _Block()
         left, right = _Block(), _Block()
-        left.text(self.LEFT, left.row(20, 1.3), issuer.city, SANS_BOLD, 20)
-        left.text(self.LEFT, left.row(11.5), issuer.counter, SANS, 11.5)
-        for part in _wrap(issuer.address, SANS, self.SMALL, 250):
-            left.text(self.LEFT, left.row(self.SMALL), part, SANS, self.SMALL, gray=0.3)
+        room = self.TOTALS_LEFT - self.LEFT - 16
+        for size, font, lead, text, gray in ((20, SANS_BOLD, 1.3, issuer.city, 0.0),
+                                             (11.5, SANS, 1.3, issuer.counter, 0.0),
+                                             (self.SMALL, SANS, 1.3, issuer.address, 0.3)):
+            for part in _wrap(text, font, size, room):
+                left.text(self.LEFT, left.row(size, lead), part, font, size, gray=gray)
         right.text(self.RIGHT, right.row(20, 1.3), _title(snapshot), SANS_BOLD, 20, "right")
         rows = [("Receipt no.", snapshot.receipt_number), ("Date", _issued(snapshot)),
                 ("Workstation", snapshot.workstation), ("Cashier", snapshot.cashier)]
         if snapshot.refund_of:
             rows.insert(1, ("Refund of receipt", snapshot.refund_of))
         for label, value in rows:
-            y = right.row(self.BODY)
-            right.text(self.RIGHT - 130, y, label, SANS, self.BODY, "right", gray=0.3)
-            right.text(self.RIGHT, y, value, SANS_BOLD if label == "Receipt no." else SANS, self.BODY, "right")
+            font = SANS_BOLD if label == "Receipt no." else SANS
+            for i, part in enumerate(_wrap(value, font, self.BODY, self.RIGHT - self.INFO_VALUES)):
+                y = right.row(self.BODY)
+                if i == 0:
+                    right.text(self.TOTALS_LEFT, y, label, SANS, self.BODY, gray=0.3)
+                right.text(self.INFO_VALUES, y, part, font, self.BODY)
         block.ops = left.ops + right.ops
         block.height = max(left.height, right.height)
         block.rule(self.LEFT, self.RIGHT, width=1.0, space=8)
@@ -511,27 +538,35 @@ class LetterReceipt:
         block = _Block()
         block.gap(6)
         y = block.row(self.SMALL)
-        for x, label, align in ((self.LEFT, "Description", "left"), (self.COL_REFERENCE, "Account / reference",
-                                "left"), (self.COL_GST, "GST", "left"), (self.RIGHT, "Amount", "right")):
-            block.text(x, y, label, SANS_BOLD, self.SMALL, align, gray=0.3)  # type: ignore[arg-type]
+        columns: tuple[tuple[float, str, Align], ...] = (
+            (self.LEFT, "Description", "left"),
+            (self.COL_REFERENCE, "Account / reference", "left"),
+            (self.COL_GST, "GST", "left"),
+            (self.RIGHT, "Amount", "right"),
+        )
+        for x, label, align in columns:
+            block.text(x, y, label, SANS_BOLD, self.SMALL, align, gray=0.3)
         block.rule(self.LEFT, self.RIGHT, width=0.8, space=2)
         return block
 
     def lines(self) -> list[_Block]:
         blocks = []
         for line in self.snapshot.lines:
-            block = _Block()
+            block = _Block(is_row=True)
             block.gap(3)
-            parts = _wrap(line.description, SANS, self.BODY, self.COL_REFERENCE - self.LEFT - 12)
-            y = block.row(self.BODY)
-            block.text(self.COL_REFERENCE, y, line.reference or "", SANS, self.BODY)
-            if line.gst_cents:
-                gst = f"{format_money(line.gst_cents)} ({line.gst_code})"
-                block.text(self.COL_GST, y, gst, SANS, self.BODY)
-            block.text(self.RIGHT, y, format_money(line.net_cents), SANS, self.BODY, "right")
-            block.text(self.LEFT, y, parts[0], SANS, self.BODY)
-            for part in parts[1:]:
-                block.text(self.LEFT, block.row(self.BODY), part, SANS, self.BODY)
+            gst = f"{format_money(line.gst_cents)} ({line.gst_code})" if line.gst_cents else ""
+            reference_width = self.COL_GST - self.COL_REFERENCE - 8
+            columns = (
+                (self.LEFT, _wrap(line.description, SANS, self.BODY, self.COL_REFERENCE - self.LEFT - 12)),
+                (self.COL_REFERENCE, _wrap(line.reference or "", SANS, self.BODY, reference_width)),
+                (self.COL_GST, [gst]),
+            )
+            baselines = [block.row(self.BODY) for _ in range(max(len(parts) for _, parts in columns))]
+            for x, parts in columns:
+                for y, part in zip(baselines, parts, strict=False):
+                    if part:
+                        block.text(x, y, part, SANS, self.BODY)
+            block.text(self.RIGHT, baselines[0], format_money(line.net_cents), SANS, self.BODY, "right")
             block.gap(1)
             block.ops.append(_Rule(self.LEFT, self.RIGHT, block.height, 0.3))
             block.gap(1)
@@ -569,10 +604,13 @@ class LetterReceipt:
                    gray=0.3)
         block.rule(self.LEFT, self.RIGHT, width=0.8, space=2)
         for tender in snapshot.tenders:
+            details = _wrap(tender.detail, SANS, self.BODY, self.RIGHT - 90 - self.TENDER_DETAIL)
             y = block.row(self.BODY, 1.5)
             block.text(self.LEFT, y, tender.label, SANS, self.BODY)
-            block.text(self.TENDER_DETAIL, y, tender.detail, SANS, self.BODY, gray=0.2)
             block.text(self.RIGHT, y, format_money(tender.amount_cents), SANS, self.BODY, "right")
+            for n, part in enumerate(details):
+                block.text(self.TENDER_DETAIL, y if n == 0 else block.row(self.BODY, 1.5), part, SANS, self.BODY,
+                           gray=0.2)
         if _shows_change(snapshot):
             block.ops.append(_Rule(self.TOTALS_LEFT, self.RIGHT, block.height, 0.3))
             block.gap(3)
@@ -658,6 +696,3 @@ def render_receipt(snapshot: ReceiptSnapshot, *, copy: bool = False, void: bool 
     register_fonts()
     return layout_class(snapshot, copy=copy, void=void).render(_PAGE_COMPRESSION)
 
-
-#: Measured: compressing the small content stream costs less than writing the uncompressed font subsets.
-_PAGE_COMPRESSION = 0

@@ -48,11 +48,18 @@ class Outbox(Protocol):
 
 
 class UnitOfWork(Protocol):
-    catalog: CatalogRepository
-    accounts: AccountRepository
-    staff: StaffRepository
-    transactions: TransactionRepository
-    outbox: Outbox
+    """One transaction on the store; rolled back on exit unless committed. Repositories never commit."""
+
+    @property
+    def catalog(self) -> CatalogRepository: ...
+    @property
+    def accounts(self) -> AccountRepository: ...
+    @property
+    def staff(self) -> StaffRepository: ...
+    @property
+    def transactions(self) -> TransactionRepository: ...
+    @property
+    def outbox(self) -> Outbox: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...
