@@ -10,8 +10,12 @@ from counter_app.config import Settings
 from counter_app.payments.receipt import Issuer
 from counter_app.services.auth import AuthService
 from counter_app.services.container import Counter
+from counter_app.services.directory import DirectoryService
 from counter_app.services.payments import PaymentService
+from counter_app.services.questions import QuestionService
 from counter_app.services.receipts import ReceiptRenderer, ReceiptService
+from counter_app.services.referrals import ReferralService
+from counter_app.services.visits import VisitService
 
 
 def build_counter(
@@ -22,7 +26,7 @@ def build_counter(
 ) -> Counter:
     """Open (and if needed create and migrate) the store, seed reference data, and wire the services."""
     from counter_app.store.db import check_integrity, make_engine, migrate, session_factories
-    from counter_app.store.seed import seed_demo, seed_reference
+    from counter_app.store.seed import seed_demo, seed_knowledge, seed_reference
     from counter_app.store.uow import SqlUnitOfWorkFactory
 
     clock = clock or Clock(settings.timezone)
@@ -34,6 +38,8 @@ def build_counter(
     with writer() as session:
         if migrated or settings.demo:
             seed_reference(session)
+        if migrated:
+            seed_knowledge(session)
         if settings.demo:
             demo_seeded = seed_demo(session, clock.today())
         session.commit()
@@ -42,12 +48,18 @@ def build_counter(
 
         renderer = render_receipt
     uow = SqlUnitOfWorkFactory(writer, reader)
-    return Counter(
+    counter = Counter(
         settings=settings,
         clock=clock,
         payments=PaymentService(uow, clock, settings.workstation, issuer),
         auth=AuthService(uow),
         receipts=ReceiptService(uow, clock, renderer),
+        visits=VisitService(uow, clock, settings.workstation),
+        questions=QuestionService(uow),
+        directory=DirectoryService(uow),
+        referrals=ReferralService(uow, clock, settings.workstation),
         demo_seeded=demo_seeded,
         _engine=engine,
     )
+    counter.visits.close_stale_visits()
+    return counter

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from counter_app.errors import UserError
 from counter_app.payments.check_digits import luhn_valid
-from counter_app.payments.errors import PaymentError
 
 _DIGIT_RUN = re.compile(r"\d[\d -]{11,}\d", re.ASCII)
 
@@ -27,14 +27,14 @@ def contains_card_number(text: str) -> bool:
 
 def refuse_card_number(text: str, field: str) -> None:
     if contains_card_number(text):
-        raise PaymentError(CARD_NUMBER_MESSAGE, field)
+        raise UserError(CARD_NUMBER_MESSAGE, field)
 
 
 def validate_last_four(text: str) -> str:
     value = (text or "").strip()
     digits = re.sub(r"[ -]", "", value)
     if digits.isdigit() and 13 <= len(digits) <= 19:
-        raise PaymentError(CARD_NUMBER_MESSAGE, "last4")
+        raise UserError(CARD_NUMBER_MESSAGE, "last4")
     if not (len(value) == 4 and value.isascii() and value.isdigit()):
-        raise PaymentError("Type the last four digits of the card, e.g. 4821.", "last4")
+        raise UserError("Type the last four digits of the card, e.g. 4821.", "last4")
     return value

@@ -77,6 +77,7 @@ class Service:
     quick_key: int | None = None  # Ctrl+1..Ctrl+9 on the payment screen
     keywords: str = ""
     sort_order: int = 0
+    topic: str = "other"  # what the city counts a payment for this service as
 
     def matches(self, words: list[str]) -> bool:
         """Every typed word appears in the code, name or keywords (search as you type)."""

@@ -1,1 +1,1 @@
-"""Referrals to department specialists (311 service requests): the domain lands with its own issue."""
+"""Referrals to department specialists, shaped after Open311 GeoReport v2 service requests. Pure domain."""

@@ -8,8 +8,12 @@ from typing import Any
 from counter_app.clock import Clock
 from counter_app.config import Settings
 from counter_app.services.auth import AuthService
+from counter_app.services.directory import DirectoryService
 from counter_app.services.payments import PaymentService
+from counter_app.services.questions import QuestionService
 from counter_app.services.receipts import ReceiptService
+from counter_app.services.referrals import ReferralService
+from counter_app.services.visits import VisitService
 
 
 @dataclass
@@ -21,6 +25,10 @@ class Counter:
     payments: PaymentService
     auth: AuthService
     receipts: ReceiptService
+    visits: VisitService
+    questions: QuestionService
+    directory: DirectoryService
+    referrals: ReferralService
     demo_seeded: bool = False
     _engine: Any = field(default=None, repr=False)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from counter_app.clock import Clock
@@ -35,6 +35,8 @@ from counter_app.services.records import (
     TransactionSummary,
     VoidRecord,
 )
+from counter_app.services.visits import ensure_visit, log_interaction
+from counter_app.visits.model import Interaction, InteractionKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,8 +139,19 @@ class PaymentService:
         sale.add_line(line, self.catalog().service(line.service_code).allowed_tenders)
 
     # -- completing ------------------------------------------------------------------------------------------
-    def complete(self, sale: Sale, cashier: StaffMember) -> CompletedPayment:
-        """Record the sale, whole, with the next receipt number of this workstation."""
+    def complete(
+        self,
+        sale: Sale,
+        cashier: StaffMember,
+        *,
+        visit_id: str | None = None,
+        started_at: datetime | None = None,
+    ) -> CompletedPayment:
+        """Record the sale, whole, with the next receipt number of this workstation.
+
+        The payment is also logged as a payment interaction of the resident's visit (a new visit if none is
+        open), in the same transaction.
+        """
         settlement = sale.finalize()
         today = self.clock.today()
         with self._uow() as uow:
@@ -149,8 +162,18 @@ class PaymentService:
                                   balance_reductions=tuple(reductions))
             uow.transactions.add(record)
             uow.outbox.add("transaction", record.id, transaction_payload(record, cashier), record.created_at)
+            self._log_payment(uow, record, cashier, visit_id, started_at)
             uow.commit()
         return CompletedPayment(record.id, record.receipt_number, record.snapshot, settlement)
+
+    def _log_payment(self, uow: UnitOfWork, record: TransactionRecord, staff: StaffMember, visit_id: str | None,
+                     started_at: datetime | None) -> None:
+        start = min(started_at or record.created_at, record.created_at)
+        visit = ensure_visit(uow, visit_id, staff, self.workstation, start, record.business_date)
+        topic = self.catalog().service(record.lines[0].service_code).topic
+        item = Interaction(str(uuid.uuid4()), visit, InteractionKind.PAYMENT, topic, self.workstation, staff.id,
+                           start, record.created_at, transaction_id=record.id, note=record.kind)
+        log_interaction(uow, item, record.business_date)
 
     def _apply_to_account(self, uow: UnitOfWork, line: SaleLine, today: date) -> int | None:
         if line.kind is not LineKind.BILL or not line.account_number:
@@ -261,6 +284,8 @@ class PaymentService:
         supervisor: StaffMember,
         reason: str,
         auth_code: str = "",
+        *,
+        visit_id: str | None = None,
     ) -> CompletedPayment:
         """A new refund transaction against the original receipt, with its own receipt number."""
         why = check_reason(reason)
@@ -285,6 +310,7 @@ class PaymentService:
             payload = transaction_payload(record, cashier)
             payload.update(supervisor=supervisor.staff_no, refund_of_receipt=original.receipt_number)
             uow.outbox.add("transaction", record.id, payload, record.created_at)
+            self._log_payment(uow, record, cashier, visit_id, None)
             uow.commit()
         return CompletedPayment(record.id, record.receipt_number, record.snapshot, plan.settlement)
 

@@ -32,9 +32,11 @@ from counter_app.store.schema import (
     ServiceRow,
     StaffRow,
     TenderRow,
+    TopicRow,
     TransactionRow,
     VoidRow,
 )
+from counter_app.visits.model import Topic
 
 
 class SqlCatalog:
@@ -53,6 +55,10 @@ class SqlCatalog:
     def gl_accounts(self) -> list[GlAccount]:
         return [GlAccount(r.code, r.name) for r in self.session.scalars(select(GlAccountRow).order_by("code"))]
 
+    def topics(self) -> list[Topic]:
+        rows = self.session.scalars(select(TopicRow).order_by(TopicRow.sort_order))
+        return [Topic(r.code, r.label, r.quick_key) for r in rows]
+
 
 def _service(row: ServiceRow) -> Service:
     return Service(
@@ -68,6 +74,7 @@ def _service(row: ServiceRow) -> Service:
         quick_key=row.quick_key,
         keywords=row.keywords,
         sort_order=row.sort_order,
+        topic=row.topic,
     )
 
 

@@ -52,6 +52,7 @@ class ServiceRow(Base):
     keywords: Mapped[str] = mapped_column(Text, default="")
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    topic: Mapped[str] = mapped_column(String(20), default="other", server_default="other")
 
 
 class BillAccountRow(Base):
@@ -172,3 +173,141 @@ class OutboxRow(Base):
     payload: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class SequenceRow(Base):
+    """Numbered documents other than receipts (referral tokens, Z reports): last value per name."""
+
+    __tablename__ = "sequences"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TopicRow(Base):
+    __tablename__ = "topics"
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    label: Mapped[str] = mapped_column(String(60))
+    quick_key: Mapped[int | None] = mapped_column(Integer)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class VisitRow(Base):
+    """One resident at the counter; closed when the next resident is called (or found open at start)."""
+
+    __tablename__ = "visits"
+    __table_args__ = (Index("ix_visits_business_date", "business_date"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    workstation: Mapped[str] = mapped_column(String(8))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    business_date: Mapped[date] = mapped_column(Date)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class InteractionRow(Base):
+    __tablename__ = "interactions"
+    __table_args__ = (Index("ix_interactions_business_date", "business_date"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"))
+    kind: Mapped[str] = mapped_column(String(12))
+    topic: Mapped[str] = mapped_column(ForeignKey("topics.code"))
+    workstation: Mapped[str] = mapped_column(String(8))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    business_date: Mapped[date] = mapped_column(Date)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ended_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    article_id: Mapped[str | None] = mapped_column(String(80))
+    transaction_id: Mapped[str | None] = mapped_column(ForeignKey("transactions.id"))
+    referral_id: Mapped[str | None] = mapped_column(ForeignKey("referrals.id"))
+    note: Mapped[str | None] = mapped_column(String(200))
+
+
+class ArticleRow(Base):
+    """Knowledge base article; its words are indexed in the FTS5 table ``kb_fts`` (kept in step by the store)."""
+
+    __tablename__ = "kb_articles"
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    topic: Mapped[str] = mapped_column(String(20))
+    department: Mapped[str] = mapped_column(String(12))
+    keywords: Mapped[str] = mapped_column(Text)  # JSON array
+    answer: Mapped[str] = mapped_column(Text)
+    steps: Mapped[str] = mapped_column(Text)  # JSON array
+    related_services: Mapped[str] = mapped_column(Text)  # JSON array
+    refer_role: Mapped[str | None] = mapped_column(String(20))
+    what_to_bring: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(Text)
+    last_reviewed: Mapped[date] = mapped_column(Date)
+
+
+class DepartmentRow(Base):
+    __tablename__ = "departments"
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    room: Mapped[str] = mapped_column(String(120))
+    extension: Mapped[str] = mapped_column(String(10))
+    response_hours: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class SpecialistRoleRow(Base):
+    __tablename__ = "specialist_roles"
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    department_code: Mapped[str] = mapped_column(ForeignKey("departments.code"))
+    name: Mapped[str] = mapped_column(String(80))
+
+
+class SpecialistRow(Base):
+    """A named specialist; ``on_duty`` is set each morning by a supervisor."""
+
+    __tablename__ = "specialists"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    role_code: Mapped[str] = mapped_column(ForeignKey("specialist_roles.code"))
+    name: Mapped[str] = mapped_column(String(80))
+    extension: Mapped[str] = mapped_column(String(10))
+    on_duty: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ReferralRow(Base):
+    __tablename__ = "referrals"
+    __table_args__ = (Index("ix_referrals_business_date", "business_date"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    token: Mapped[str] = mapped_column(String(20), unique=True)
+    workstation: Mapped[str] = mapped_column(String(8))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    visit_id: Mapped[str | None] = mapped_column(ForeignKey("visits.id"))
+    business_date: Mapped[date] = mapped_column(Date)
+    department_code: Mapped[str] = mapped_column(ForeignKey("departments.code"))
+    role_code: Mapped[str] = mapped_column(ForeignKey("specialist_roles.code"))
+    description: Mapped[str] = mapped_column(Text)
+    mode: Mapped[str] = mapped_column(String(10))
+    urgency: Mapped[str] = mapped_column(String(10))
+    first_name: Mapped[str] = mapped_column(String(60), default="")
+    last_name: Mapped[str] = mapped_column(String(60), default="")
+    phone: Mapped[str] = mapped_column(String(10), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    callback_window: Mapped[str] = mapped_column(String(60), default="")
+    address: Mapped[str] = mapped_column(String(120), default="")
+    account_number: Mapped[str] = mapped_column(String(20), default="")
+    related_receipt: Mapped[str] = mapped_column(String(20), default="")
+    topic: Mapped[str] = mapped_column(String(20))
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expected_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    service_notice: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(14))
+    service_request_id: Mapped[str | None] = mapped_column(String(40))
+    handoff_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ReferralNoteRow(Base):
+    """Status changes and notes on a referral, made at the counter or received from the central database."""
+
+    __tablename__ = "referral_notes"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    referral_id: Mapped[str] = mapped_column(ForeignKey("referrals.id"))
+    status: Mapped[str] = mapped_column(String(14))
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    source: Mapped[str] = mapped_column(String(10), default="counter")

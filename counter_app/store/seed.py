@@ -7,13 +7,24 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from counter_app.payments.catalog import ALL_TENDERS
 from counter_app.resources import resource_path
 from counter_app.security.pins import hash_pin
-from counter_app.store.schema import BillAccountRow, GlAccountRow, GstCodeRow, ServiceRow, StaffRow
+from counter_app.store.schema import (
+    ArticleRow,
+    BillAccountRow,
+    DepartmentRow,
+    GlAccountRow,
+    GstCodeRow,
+    ServiceRow,
+    SpecialistRoleRow,
+    SpecialistRow,
+    StaffRow,
+    TopicRow,
+)
 
 
 def _load(path: Path) -> list[dict[str, Any]]:
@@ -28,6 +39,13 @@ def seed_reference(session: Session, folder: Path | None = None) -> None:
         session.merge(GstCodeRow(**item))
     for item in _load(folder / "gl_accounts.json"):
         session.merge(GlAccountRow(**item))
+    for order, item in enumerate(_load(folder / "topics.json")):
+        session.merge(TopicRow(sort_order=order, **item))
+    for item in _load(folder / "departments.json"):
+        roles = item.pop("roles")
+        session.merge(DepartmentRow(active=True, **item))
+        for role in roles:
+            session.merge(SpecialistRoleRow(department_code=item["code"], **role))
     session.flush()
     for order, item in enumerate(_load(folder / "services.json")):
         tenders = item.pop("tenders")
@@ -45,6 +63,8 @@ def seed_demo(session: Session, today: date, folder: Path | None = None) -> bool
     for person in _load(folder / "staff.json"):
         session.add(StaffRow(staff_no=person["staff_no"], name=person["name"], role=person["role"],
                              pin_hash=hash_pin(person["pin"]), active=True))
+    for person in _load(folder / "specialists.json"):
+        session.add(SpecialistRow(**person))
     for bill in _load(folder / "accounts.json"):
         days_ago = bill.pop("issued_days_ago", None)
         due = bill.pop("due_date", None)
@@ -60,3 +80,31 @@ def seed_demo(session: Session, today: date, folder: Path | None = None) -> bool
 def demo_logins(folder: Path | None = None) -> list[dict[str, str]]:
     """The demo staff and their PINs, shown to a newcomer on the demo login screen."""
     return _load((folder or resource_path("demo")) / "staff.json")
+
+
+def seed_knowledge(session: Session, path: Path | None = None) -> int:
+    """Replace the knowledge base with the articles in ``path`` and rebuild its full-text index."""
+    articles = _load(path or resource_path("knowledge", "articles.json"))
+    session.execute(delete(ArticleRow))
+    session.execute(text("DELETE FROM kb_fts"))
+    for item in articles:
+        session.add(ArticleRow(
+            id=item["id"], title=item["title"], topic=item["topic"], department=item["department"],
+            keywords=json.dumps(item["keywords"]), answer=item["answer"], steps=json.dumps(item["steps"]),
+            related_services=json.dumps(item["related_services"]), refer_role=item.get("refer_role"),
+            what_to_bring=item.get("what_to_bring", ""), source=item["source"],
+            last_reviewed=date.fromisoformat(item["last_reviewed"]),
+        ))
+    session.flush()
+    index_articles(session, articles)
+    return len(articles)
+
+
+def index_articles(session: Session, articles: list[dict[str, Any]]) -> None:
+    session.execute(
+        text("INSERT INTO kb_fts(article_id, title, keywords, answer, steps) VALUES (:i, :t, :k, :a, :s)"),
+        [
+            {"i": a["id"], "t": a["title"], "k": " ".join(a["keywords"]), "a": a["answer"], "s": " ".join(a["steps"])}
+            for a in articles
+        ],
+    )

@@ -6,7 +6,11 @@ from typing import Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from counter_app.store.directory_repository import SqlDirectory
+from counter_app.store.knowledge_repository import SqlKnowledge
+from counter_app.store.referral_repository import SqlReferrals
 from counter_app.store.repositories import SqlAccounts, SqlCatalog, SqlOutbox, SqlStaff, SqlTransactions
+from counter_app.store.visit_repository import SqlVisits
 
 
 class SqlUnitOfWork:
@@ -20,6 +24,10 @@ class SqlUnitOfWork:
         self.staff = SqlStaff(self.session)
         self.transactions = SqlTransactions(self.session)
         self.outbox = SqlOutbox(self.session)
+        self.visits = SqlVisits(self.session)
+        self.knowledge = SqlKnowledge(self.session)
+        self.directory = SqlDirectory(self.session)
+        self.referrals = SqlReferrals(self.session)
         return self
 
     def __exit__(self, *exc: object) -> None:

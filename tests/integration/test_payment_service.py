@@ -49,8 +49,13 @@ def test_split_payment_is_stored_whole_with_outbox(counter: Counter) -> None:
     assert txn == (14202, -2, 800, 200)
     assert rows(counter, "select sum(total_cents) from transaction_lines") == [(14202,)]
     assert rows(counter, "select sum(amount_cents) from tenders") == [(15000,)]
-    [(record_type, payload)] = rows(counter, "select record_type, payload from outbox")
-    assert record_type == "transaction" and json.loads(payload)["receipt_number"] == "CH1-02-000001"
+    outbox = rows(counter, "select record_type, payload from outbox order by seq")
+    assert [kind for kind, _ in outbox] == ["transaction", "interaction"]
+    payload = outbox[0][1]
+    assert json.loads(payload)["receipt_number"] == "CH1-02-000001"
+    interaction = json.loads(outbox[1][1])
+    assert (interaction["kind"], interaction["topic"]) == ("payment", "utilities")
+    assert interaction["transaction_id"] == done.transaction_id
     assert "4821" in payload and "A1B2C3" in payload
     assert payments.lookup_bill(UTILITY).amount_due_cents == 21335 - 10002  # partial payment reduced the bill
 

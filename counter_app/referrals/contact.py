@@ -1,0 +1,82 @@
+"""A resident's contact details: only what the referral needs, and only with their consent."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from counter_app.errors import UserError
+from counter_app.payments.card_data import refuse_card_number
+
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+_NAME_MAX = 60
+
+
+class ReferralError(UserError):
+    """A referral rule refused what was typed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    first_name: str = ""
+    last_name: str = ""
+    phone: str = ""  # stored as 10 digits, shown as 403-555-0123
+    email: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.first_name or self.last_name or self.phone or self.email)
+
+    @property
+    def phone_display(self) -> str:
+        p = self.phone
+        return f"{p[:3]}-{p[3:6]}-{p[6:]}" if len(p) == 10 else p
+
+    @property
+    def name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+
+def normalise_phone(text: str) -> str:
+    """North American numbers: ten digits, an optional leading 1, any punctuation."""
+    raw = (text or "").strip()
+    if not raw:
+        return ""
+    refuse_card_number(raw, "phone")
+    digits = "".join(ch for ch in raw if ch.isascii() and ch.isdigit())
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    allowed = set("0123456789 ()-.+")
+    if len(digits) != 10 or not set(raw) <= allowed or digits[0] in "01":
+        raise ReferralError("Type a 10-digit phone number, e.g. 403-555-0123.", "phone")
+    return digits
+
+
+def normalise_email(text: str) -> str:
+    value = (text or "").strip()
+    if not value:
+        return ""
+    if len(value) > 254 or not _EMAIL.match(value) or not value.isascii():
+        raise ReferralError("Type an email address such as name@example.ca.", "email")
+    return value.lower()
+
+
+def _name(text: str, field: str) -> str:
+    value = " ".join((text or "").split())
+    refuse_card_number(value, field)
+    if len(value) > _NAME_MAX:
+        raise ReferralError(f"Keep the name under {_NAME_MAX} characters.", field)
+    if any(ch.isdigit() for ch in value):
+        raise ReferralError("A name has no digits.", field)
+    return value
+
+
+def make_contact(first_name: str, last_name: str, phone: str, email: str, consent: bool) -> Contact:
+    """Validated contact details; any detail without the resident's consent is refused, not silently dropped."""
+    contact = Contact(
+        _name(first_name, "first_name"), _name(last_name, "last_name"), normalise_phone(phone), normalise_email(email)
+    )
+    if not contact.is_empty and not consent:
+        raise ReferralError("Tick the consent box (the resident agrees we keep these details), or clear them.",
+                            "consent")
+    return contact

@@ -1,0 +1,53 @@
+"""Searching the knowledge base as the cashier types: ranked by FTS5, tolerant of a typo, never failing."""
+
+from __future__ import annotations
+
+from counter_app.questions.article import Article, SearchHit
+from counter_app.questions.query import check_search_text, fts_query, words_of
+from counter_app.questions.spelling import Vocabulary
+from counter_app.services.ports import UnitOfWork, UnitOfWorkFactory
+
+DEFAULT_LIMIT = 20
+
+
+class QuestionService:
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
+        self._vocabulary: Vocabulary | None = None
+
+    def search(self, text: str, limit: int = DEFAULT_LIMIT) -> list[SearchHit]:
+        """Best articles for the typed words: all words first, then any word, then with typos corrected."""
+        words = words_of(check_search_text(text))
+        if not words:
+            return []
+        with self._uow(read_only=True) as uow:
+            ranked = uow.knowledge.search(fts_query(words), limit)
+            if not ranked:
+                corrected = self._corrected(words, uow)
+                if corrected != words:
+                    ranked = uow.knowledge.search(fts_query(corrected), limit)
+                if not ranked and len(words) > 1:
+                    ranked = uow.knowledge.search(fts_query(corrected, any_word=True), limit)
+            articles = uow.knowledge.articles([article_id for article_id, _ in ranked])
+        return [SearchHit(articles[i], score) for i, score in ranked if i in articles]
+
+    def article(self, article_id: str) -> Article | None:
+        with self._uow(read_only=True) as uow:
+            return uow.knowledge.articles([article_id]).get(article_id)
+
+    def _corrected(self, words: list[str], uow: UnitOfWork) -> list[str]:
+        """Each word that finds nothing on its own (the last one as a prefix) becomes its nearest indexed word."""
+        vocabulary = self._vocab(uow)
+        fixed = []
+        for index, word in enumerate(words):
+            alone = fts_query([word], prefix_last=index == len(words) - 1)
+            if uow.knowledge.search(alone, 1):
+                fixed.append(word)
+            else:
+                fixed.append(vocabulary.correct(word) or word)
+        return fixed
+
+    def _vocab(self, uow: UnitOfWork) -> Vocabulary:
+        if self._vocabulary is None:
+            self._vocabulary = Vocabulary(uow.knowledge.vocabulary())
+        return self._vocabulary
