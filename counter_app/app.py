@@ -11,6 +11,7 @@ from counter_app.payments.receipt import Issuer
 from counter_app.services.auth import AuthService
 from counter_app.services.container import Counter
 from counter_app.services.directory import DirectoryService
+from counter_app.services.drawer import DrawerService
 from counter_app.services.payments import PaymentService
 from counter_app.services.questions import QuestionService
 from counter_app.services.receipts import ReceiptRenderer, ReceiptService
@@ -58,6 +59,8 @@ def build_counter(
         questions=QuestionService(uow),
         directory=DirectoryService(uow),
         referrals=ReferralService(uow, clock, settings.workstation),
+        drawers=DrawerService(uow, clock, settings.workstation, tolerance_cents=settings.drawer_tolerance_cents,
+                              verify_float=settings.verify_float),
         demo_seeded=demo_seeded,
         _engine=engine,
     )

@@ -7,6 +7,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 APP_NAME = "Counter"
 APP_AUTHOR = "CityOfLethbridge"
@@ -25,6 +26,9 @@ class Settings:
     workstation: str = DEFAULT_WORKSTATION
     demo: bool = False
     timezone: str = CITY_TIMEZONE
+    drawer_tolerance_cents: int = 25  # a larger over/short needs a supervisor's approval
+    verify_float: bool = False  # a second person verifies the opening float
+    printer: dict[str, object] | None = None  # the "printer" section of settings.json, parsed by printing
 
     @property
     def db_path(self) -> Path:
@@ -46,15 +50,22 @@ def load_settings(data_dir: str | None = None, workstation: str | None = None, d
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ConfigError(f"Cannot use data folder {folder}: {exc.strerror or exc}") from exc
-    stored: dict[str, str] = {}
+    stored: dict[str, Any] = {}
     settings_file = folder / "settings.json"
     if settings_file.exists():
         try:
             stored = json.loads(settings_file.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise ConfigError(f"{settings_file} is not valid JSON: fix or delete it ({exc}).") from exc
-    station = (workstation or os.environ.get("COUNTER_WORKSTATION") or stored.get("workstation")
-               or DEFAULT_WORKSTATION).strip().upper()
+    station = str(workstation or os.environ.get("COUNTER_WORKSTATION") or stored.get("workstation")
+                  or DEFAULT_WORKSTATION).strip().upper()
     if not _WORKSTATION.match(station):
         raise ConfigError(f"Workstation “{station}” must look like CH1-02 (location, dash, two digits).")
-    return Settings(data_dir=folder, workstation=station, demo=demo)
+    tolerance = stored.get("drawer_tolerance_cents", 25)
+    if not isinstance(tolerance, int) or isinstance(tolerance, bool) or not 0 <= tolerance <= 10_000:
+        raise ConfigError(f"{settings_file}: drawer_tolerance_cents must be a whole number of cents, 0 to 10000.")
+    printer = stored.get("printer")
+    if printer is not None and not isinstance(printer, dict):
+        raise ConfigError(f"{settings_file}: printer must be an object such as {{\"kind\": \"pdf\"}}.")
+    return Settings(data_dir=folder, workstation=station, demo=demo, drawer_tolerance_cents=tolerance,
+                    verify_float=bool(stored.get("verify_float", False)), printer=printer)

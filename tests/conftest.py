@@ -25,8 +25,21 @@ def clock() -> FixedClock:
     return FixedClock(COUNTER_MORNING)
 
 
+#: A $200 float: ten $20 notes.
+FLOAT = {"n20": "10"}
+
+
 @pytest.fixture
-def counter(tmp_path: Path, clock: FixedClock) -> Iterator[Counter]:
+def bare_counter(tmp_path: Path, clock: FixedClock) -> Iterator[Counter]:
+    """A demo counter with no drawer open yet."""
     built = build_counter(Settings(data_dir=tmp_path, workstation="CH1-02", demo=True), clock=clock)
     yield built
     built.close()
+
+
+@pytest.fixture
+def counter(bare_counter: Counter) -> Counter:
+    """A demo counter where both demo cashiers have opened their drawers with a $200 float."""
+    for staff_no, pin in (("1001", "1111"), ("1002", "2222")):
+        bare_counter.drawers.open(bare_counter.auth.login(staff_no, pin), FLOAT)
+    return bare_counter

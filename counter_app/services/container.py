@@ -9,6 +9,7 @@ from counter_app.clock import Clock
 from counter_app.config import Settings
 from counter_app.services.auth import AuthService
 from counter_app.services.directory import DirectoryService
+from counter_app.services.drawer import DrawerService
 from counter_app.services.payments import PaymentService
 from counter_app.services.questions import QuestionService
 from counter_app.services.receipts import ReceiptService
@@ -29,6 +30,7 @@ class Counter:
     questions: QuestionService
     directory: DirectoryService
     referrals: ReferralService
+    drawers: DrawerService
     demo_seeded: bool = False
     _engine: Any = field(default=None, repr=False)
 

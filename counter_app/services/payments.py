@@ -155,11 +155,12 @@ class PaymentService:
         settlement = sale.finalize()
         today = self.clock.today()
         with self._uow() as uow:
+            drawer = _open_drawer(uow, self.workstation, cashier)
             reductions: list[int | None] = []
             for line in sale.lines:
                 reductions.append(self._apply_to_account(uow, line, today))
             record = self._record(uow, "sale", sale.lines, sale.tenders, settlement, cashier,
-                                  balance_reductions=tuple(reductions))
+                                  balance_reductions=tuple(reductions), drawer_session_id=drawer)
             uow.transactions.add(record)
             uow.outbox.add("transaction", record.id, transaction_payload(record, cashier), record.created_at)
             self._log_payment(uow, record, cashier, visit_id, started_at)
@@ -250,6 +251,11 @@ class PaymentService:
             if original is None:
                 raise PaymentError(f"No receipt {receipt_number[:24]} on this counter.", "receipt")
             ensure_voidable(original.status, original.kind, original.business_date, today, original.has_refunds)
+            if original.drawer_session_id:
+                drawer = uow.drawers.get(original.drawer_session_id)
+                if drawer is not None and not drawer.is_open:
+                    raise PaymentError("The drawer for this receipt is closed (Z report issued): refund it instead.",
+                                       "receipt")
             self._restore_accounts(uow, original, range(len(original.lines)))
             void = VoidRecord(str(uuid.uuid4()), original.id, self.clock.now(), cashier.id, supervisor.id, why)
             uow.transactions.add_void(void)
@@ -297,6 +303,7 @@ class PaymentService:
                 raise PaymentError(f"No receipt {receipt_number[:24]} on this counter.", "receipt")
             if original.kind != "sale" or original.status != "completed":
                 raise PaymentError("Only a completed sale can be refunded.", "receipt")
+            drawer = _open_drawer(uow, self.workstation, cashier)
             plan = plan_refund(list(original.lines), list(original.tenders), set(original.refunded_line_nos),
                                line_indexes, kind, auth_code)
             chosen = sorted(line_indexes)
@@ -305,6 +312,7 @@ class PaymentService:
                 uow, "refund", plan.lines, plan.tenders, plan.settlement, cashier,
                 supervisor_id=supervisor.id, refund_of_id=original.id, reason=why,
                 original_line_nos=tuple(chosen), refund_of_number=original.receipt_number,
+                drawer_session_id=drawer,
             )
             uow.transactions.add(record)
             payload = transaction_payload(record, cashier)
@@ -325,6 +333,14 @@ class PaymentService:
             return uow.outbox.pending_count()
 
 
+def _open_drawer(uow: UnitOfWork, workstation: str, cashier: StaffMember) -> str:
+    """Every payment goes into the cashier's open drawer, so each drawer reconciles on its own."""
+    drawer = uow.drawers.open_for(workstation, cashier.id)
+    if drawer is None:
+        raise PaymentError("Open your drawer first: count the float (F7), then take the payment.", "drawer")
+    return drawer.id
+
+
 def transaction_payload(record: TransactionRecord, cashier: StaffMember) -> dict[str, Any]:
     """The transaction as the central 311 database receives it (plain JSON; amounts in cents)."""
     return {
@@ -337,6 +353,7 @@ def transaction_payload(record: TransactionRecord, cashier: StaffMember) -> dict
         "created_at": record.created_at.isoformat(),
         "cashier": cashier.staff_no,
         "refund_of_id": record.refund_of_id,
+        "drawer_session_id": record.drawer_session_id,
         "reason": record.reason,
         "total_cents": record.settlement.total,
         "rounding_cents": record.settlement.rounding,

@@ -50,6 +50,7 @@ class TransactionRecord:
     original_line_nos: tuple[int, ...] = ()  # refunds: the original line index of each line
     balance_reductions: tuple[int | None, ...] = ()  # bill lines: how much this payment took off the account
     status: str = "completed"
+    drawer_session_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,7 @@ class StoredTransaction:
     refunded_line_nos: frozenset[int] = frozenset()
     has_refunds: bool = False
     balance_reductions: tuple[int | None, ...] = ()
+    drawer_session_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,7 +47,7 @@ class ReferralService:
         today = local_now.date()
         with self._uow() as uow:
             departments = uow.directory.departments()
-            number = uow.referrals.next_number(f"referral:{self.workstation}")
+            number = uow.sequences.next_number(f"referral:{self.workstation}")
             referral = make_referral(
                 request, departments, id=str(uuid.uuid4()), token=f"{self.workstation}-R{number:05d}",
                 now=local_now, workstation=self.workstation, staff_id=staff.id,

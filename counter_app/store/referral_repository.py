@@ -11,23 +11,12 @@ from sqlalchemy.orm import Session
 from counter_app.referrals.contact import Contact
 from counter_app.referrals.referral import Mode, Referral, Status, Urgency
 from counter_app.services.records_people import ReferralNote
-from counter_app.store.schema import DepartmentRow, ReferralNoteRow, ReferralRow, SequenceRow, SpecialistRoleRow
+from counter_app.store.schema import DepartmentRow, ReferralNoteRow, ReferralRow, SpecialistRoleRow
 
 
 class SqlReferrals:
     def __init__(self, session: Session) -> None:
         self.session = session
-
-    def next_number(self, name: str) -> int:
-        bumped = self.session.execute(
-            update(SequenceRow).where(SequenceRow.name == name)
-            .values(last_value=SequenceRow.last_value + 1).returning(SequenceRow.last_value)
-        ).scalar()
-        if bumped is None:
-            self.session.add(SequenceRow(name=name, last_value=1))
-            self.session.flush()
-            return 1
-        return int(bumped)
 
     def add(self, referral: Referral, visit_id: str | None, business_date: date) -> None:
         c = referral.contact

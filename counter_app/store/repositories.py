@@ -158,6 +158,7 @@ class SqlTransactions:
             rounding_cents=record.settlement.rounding,
             change_cents=record.settlement.change,
             snapshot_json=json.dumps(record.snapshot.to_dict(), separators=(",", ":")),
+            drawer_session_id=record.drawer_session_id,
         )
         originals = record.original_line_nos or (None,) * len(record.lines)
         balances = record.balance_reductions or (None,) * len(record.lines)
@@ -227,6 +228,7 @@ class SqlTransactions:
             refunded_line_nos=frozenset(n for n in refunds if n is not None),
             has_refunds=bool(any_refund),
             balance_reductions=tuple(line.balance_reduction_cents for line in row.lines),
+            drawer_session_id=row.drawer_session_id,
         )
 
     def add_void(self, void: VoidRecord) -> None:

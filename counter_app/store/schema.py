@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from counter_app.store.types import UtcDateTime
@@ -99,6 +99,9 @@ class TransactionRow(Base):
     rounding_cents: Mapped[int] = mapped_column(Integer)
     change_cents: Mapped[int] = mapped_column(Integer)
     snapshot_json: Mapped[str] = mapped_column(Text)  # the frozen receipt, as issued
+    drawer_session_id: Mapped[str | None] = mapped_column(
+        ForeignKey("drawer_sessions.id", name="fk_transactions_drawer_session"), index=True
+    )
 
     lines: Mapped[list[LineRow]] = relationship(order_by="LineRow.line_no", cascade="all, delete-orphan")
     tenders: Mapped[list[TenderRow]] = relationship(order_by="TenderRow.seq", cascade="all, delete-orphan")
@@ -311,3 +314,73 @@ class ReferralNoteRow(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     source: Mapped[str] = mapped_column(String(10), default="counter")
+
+
+class DrawerSessionRow(Base):
+    """A cashier's drawer from float to Z report; at most one open per cashier and workstation."""
+
+    __tablename__ = "drawer_sessions"
+    __table_args__ = (
+        Index("uq_drawer_sessions_open", "workstation", "cashier_id", unique=True,
+              sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
+        Index("ix_drawer_sessions_business_date", "business_date"),
+    )
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    workstation: Mapped[str] = mapped_column(String(8))
+    cashier_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    business_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(8))  # open | closed
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    float_cents: Mapped[int] = mapped_column(Integer)
+    float_count: Mapped[str] = mapped_column(Text)  # JSON {denomination: pieces}
+    float_verified_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    counted_cents: Mapped[int | None] = mapped_column(Integer)
+    close_count: Mapped[str | None] = mapped_column(Text)
+    expected_cents: Mapped[int | None] = mapped_column(Integer)
+    over_short_cents: Mapped[int | None] = mapped_column(Integer)
+    close_supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    close_note: Mapped[str | None] = mapped_column(Text)
+    debit_batch_cents: Mapped[int | None] = mapped_column(Integer)
+    credit_batch_cents: Mapped[int | None] = mapped_column(Integer)
+    cheques_checked: Mapped[bool] = mapped_column(Boolean, default=False)
+    z_number: Mapped[str | None] = mapped_column(String(20), unique=True)
+
+
+class CashMovementRow(Base):
+    __tablename__ = "cash_movements"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("drawer_sessions.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(200))
+    gl_account: Mapped[str | None] = mapped_column(String(13))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+
+class ZReportRow(Base):
+    """The numbered end-of-drawer report, frozen as issued (its number never repeats on a workstation)."""
+
+    __tablename__ = "z_reports"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("drawer_sessions.id"), unique=True)
+    workstation: Mapped[str] = mapped_column(String(8))
+    z_number: Mapped[str] = mapped_column(String(20), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    report_json: Mapped[str] = mapped_column(Text)
+
+
+class ExportRow(Base):
+    """A reconciliation export written for finance: where, what files and their SHA-256."""
+
+    __tablename__ = "exports"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(60))
+    business_date: Mapped[date] = mapped_column(Date)
+    session_id: Mapped[str | None] = mapped_column(ForeignKey("drawer_sessions.id"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    folder: Mapped[str] = mapped_column(Text)
+    files_json: Mapped[str] = mapped_column(Text)

@@ -7,9 +7,11 @@ from typing import Self
 from sqlalchemy.orm import Session, sessionmaker
 
 from counter_app.store.directory_repository import SqlDirectory
+from counter_app.store.drawer_repository import SqlDrawers
 from counter_app.store.knowledge_repository import SqlKnowledge
 from counter_app.store.referral_repository import SqlReferrals
 from counter_app.store.repositories import SqlAccounts, SqlCatalog, SqlOutbox, SqlStaff, SqlTransactions
+from counter_app.store.sequence_repository import SqlSequences
 from counter_app.store.visit_repository import SqlVisits
 
 
@@ -28,6 +30,8 @@ class SqlUnitOfWork:
         self.knowledge = SqlKnowledge(self.session)
         self.directory = SqlDirectory(self.session)
         self.referrals = SqlReferrals(self.session)
+        self.drawers = SqlDrawers(self.session)
+        self.sequences = SqlSequences(self.session)
         return self
 
     def __exit__(self, *exc: object) -> None:
