@@ -11,10 +11,10 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from counter_app.app import build_counter  # noqa: E402
-from counter_app.clock import FixedClock  # noqa: E402
-from counter_app.config import Settings  # noqa: E402
-from counter_app.services.container import Counter  # noqa: E402
+from counter_app.app import build_counter
+from counter_app.clock import FixedClock
+from counter_app.config import Settings
+from counter_app.services.container import Counter
 
 #: A Wednesday morning at the counter, local time (before the June 30 tax due date of the demo rolls).
 COUNTER_MORNING = datetime(2026, 11, 25, 9, 15)

@@ -82,7 +82,7 @@ def test_close_short_35_cents_needs_a_supervisor_then_locks(counter: Counter) ->
     expected = 20_000 + 2_000
     counted = {"n20": "10", "n10": "1", "n5": "1", "c200": "2", "c25": "2", "c10": "1", "c5": "1"}
     assert sum([20_000, 1_000, 500, 400, 50, 10, 5]) == expected - 35
-    with pytest.raises(UserError, match="Short \\$0.35 is beyond"):
+    with pytest.raises(UserError, match=r"Short \$0.35 is beyond"):
         counter.drawers.close(alex, counted, debit_batch="77.00")
     with pytest.raises(UserError, match="payment in progress"):
         counter.drawers.close(alex, counted, supervisor=boss, note="recounted", sale_in_progress=True)
