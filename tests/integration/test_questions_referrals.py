@@ -18,6 +18,8 @@ from counter_app.referrals.contact import Contact, make_contact
 from counter_app.referrals.referral import Mode, ReferralRequest, Urgency
 from counter_app.services.container import Counter
 
+NOT_DRAWER = "select record_type from outbox where record_type not like 'drawer%' order by seq"
+
 
 def rows(counter: Counter, sql: str) -> list[tuple]:
     with sqlite3.connect(counter.settings.db_path) as conn:
@@ -79,7 +81,7 @@ def test_logging_an_answer_counts_it_by_topic(counter: Counter) -> None:
     counts = counter.visits.dashboard()
     assert counts.by_kind == {"information": 2}
     assert counts.by_topic == {"waste_recycling": 1, "transit": 1}
-    kinds = [k for (k,) in rows(counter, "select record_type from outbox where record_type not like 'drawer%' order by seq")]
+    kinds = [k for (k,) in rows(counter, NOT_DRAWER)]
     assert kinds == ["interaction", "interaction", "visit"]
     visit_record = json.loads(rows(counter, "select payload from outbox where record_type='visit'")[0][0])
     assert visit_record["interactions"] == 2
@@ -117,7 +119,7 @@ def test_walk_in_referral_with_hand_off(counter: Counter, clock: FixedClock) -> 
     [(kind, referral_id)] = rows(counter, "select kind, referral_id from interactions")
     assert (kind, referral_id) == ("referral", referral.id)
     assert counter.visits.dashboard().referrals_by_department == {"Utility Services": 1}
-    outbox = [k for (k,) in rows(counter, "select record_type from outbox where record_type not like 'drawer%' order by seq")]
+    outbox = [k for (k,) in rows(counter, NOT_DRAWER)]
     assert outbox == ["referral", "interaction", "referral_note"]
 
 
