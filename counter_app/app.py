@@ -16,6 +16,7 @@ from counter_app.services.payments import PaymentService
 from counter_app.services.questions import QuestionService
 from counter_app.services.receipts import ReceiptRenderer, ReceiptService
 from counter_app.services.referrals import ReferralService
+from counter_app.services.sync import SyncService
 from counter_app.services.visits import VisitService
 
 
@@ -31,6 +32,7 @@ def build_counter(
     from counter_app.store.uow import SqlUnitOfWorkFactory
 
     clock = clock or Clock(settings.timezone)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
     check_integrity(settings.db_path)
     engine = make_engine(settings.db_path)
     migrated = migrate(engine, settings.db_path)
@@ -49,6 +51,9 @@ def build_counter(
 
         renderer = render_receipt
     uow = SqlUnitOfWorkFactory(writer, reader)
+    from counter_app.sync.connection import central_connection, open_central
+
+    connection = central_connection(settings)
     counter = Counter(
         settings=settings,
         clock=clock,
@@ -61,6 +66,7 @@ def build_counter(
         referrals=ReferralService(uow, clock, settings.workstation),
         drawers=DrawerService(uow, clock, settings.workstation, tolerance_cents=settings.drawer_tolerance_cents,
                               verify_float=settings.verify_float),
+        sync=SyncService(uow, clock, settings.workstation, lambda: open_central(connection), connection.label),
         demo_seeded=demo_seeded,
         _engine=engine,
     )

@@ -29,6 +29,8 @@ class Settings:
     drawer_tolerance_cents: int = 25  # a larger over/short needs a supervisor's approval
     verify_float: bool = False  # a second person verifies the opening float
     printer: dict[str, object] | None = None  # the "printer" section of settings.json, parsed by printing
+    central_url: str | None = None  # never with a password in it: that comes from the keyring or environment
+    central_tls: dict[str, str] | None = None  # e.g. {"sslmode": "verify-full", "sslrootcert": "/etc/ca.pem"}
 
     @property
     def db_path(self) -> Path:
@@ -42,7 +44,9 @@ def default_data_dir(demo: bool) -> Path:
     return base / "demo" if demo else base
 
 
-def load_settings(data_dir: str | None = None, workstation: str | None = None, demo: bool = False) -> Settings:
+def load_settings(
+    data_dir: str | None = None, workstation: str | None = None, demo: bool = False, central: str | None = None
+) -> Settings:
     """Resolve settings: command line first, then environment, then ``settings.json`` in the data folder."""
     chosen = data_dir or os.environ.get("COUNTER_DATA_DIR")
     folder = Path(chosen).expanduser() if chosen else default_data_dir(demo)
@@ -67,5 +71,31 @@ def load_settings(data_dir: str | None = None, workstation: str | None = None, d
     printer = stored.get("printer")
     if printer is not None and not isinstance(printer, dict):
         raise ConfigError(f"{settings_file}: printer must be an object such as {{\"kind\": \"pdf\"}}.")
+    central_url = central or os.environ.get("COUNTER_CENTRAL_URL") or stored.get("central_url")
+    if central_url and _has_password(str(central_url)):
+        raise ConfigError("The central database URL must not contain a password: store it in the OS keyring "
+                          "(service 'counter-central') or set COUNTER_CENTRAL_PASSWORD.")
+    tls = stored.get("central_tls")
+    if tls is not None and not (isinstance(tls, dict) and all(isinstance(v, str) for v in tls.values())):
+        raise ConfigError(f"{settings_file}: central_tls must map option names to text, e.g. "
+                          '{"sslmode": "verify-full", "sslrootcert": "/path/ca.pem"}.')
     return Settings(data_dir=folder, workstation=station, demo=demo, drawer_tolerance_cents=tolerance,
-                    verify_float=bool(stored.get("verify_float", False)), printer=printer)
+                    verify_float=bool(stored.get("verify_float", False)), printer=printer,
+                    central_url=str(central_url) if central_url else None, central_tls=tls)
+
+
+def _has_password(url: str) -> bool:
+    """``scheme://user:secret@host`` carries a password; ``scheme://user@host`` does not."""
+    if "://" not in url or "@" not in url:
+        return False
+    credentials = url.split("://", 1)[1].split("@", 1)[0]
+    return ":" in credentials
+
+
+def embedded_central_url(demo: bool) -> str:
+    """With no central database configured, a SQLite file shared by every workstation on this machine."""
+    from platformdirs import user_data_dir
+
+    base = Path(user_data_dir(APP_NAME, APP_AUTHOR))
+    base.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{base / ('demo-central.sqlite3' if demo else 'central.sqlite3')}"

@@ -14,6 +14,7 @@ from counter_app.services.payments import PaymentService
 from counter_app.services.questions import QuestionService
 from counter_app.services.receipts import ReceiptService
 from counter_app.services.referrals import ReferralService
+from counter_app.services.sync import SyncService
 from counter_app.services.visits import VisitService
 
 
@@ -31,6 +32,7 @@ class Counter:
     directory: DirectoryService
     referrals: ReferralService
     drawers: DrawerService
+    sync: SyncService
     demo_seeded: bool = False
     _engine: Any = field(default=None, repr=False)
 

@@ -176,6 +176,9 @@ class OutboxRow(Base):
     payload: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    status: Mapped[str] = mapped_column(String(10), default="pending", server_default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
 
 
 class SequenceRow(Base):
@@ -384,3 +387,23 @@ class ExportRow(Base):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     folder: Mapped[str] = mapped_column(Text)
     files_json: Mapped[str] = mapped_column(Text)
+
+
+class SyncStateRow(Base):
+    """Sync bookkeeping: change cursors per reference kind, last success, last error."""
+
+    __tablename__ = "sync_state"
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class SyncLogRow(Base):
+    """What each sync run moved, for the sync log screen."""
+
+    __tablename__ = "sync_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    direction: Mapped[str] = mapped_column(String(8))  # push | pull
+    records: Mapped[int] = mapped_column(Integer)
+    ok: Mapped[bool] = mapped_column(Boolean)
+    message: Mapped[str] = mapped_column(Text)

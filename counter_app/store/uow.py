@@ -12,6 +12,7 @@ from counter_app.store.knowledge_repository import SqlKnowledge
 from counter_app.store.referral_repository import SqlReferrals
 from counter_app.store.repositories import SqlAccounts, SqlCatalog, SqlOutbox, SqlStaff, SqlTransactions
 from counter_app.store.sequence_repository import SqlSequences
+from counter_app.store.sync_repository import SqlSync
 from counter_app.store.visit_repository import SqlVisits
 
 
@@ -32,6 +33,7 @@ class SqlUnitOfWork:
         self.referrals = SqlReferrals(self.session)
         self.drawers = SqlDrawers(self.session)
         self.sequences = SqlSequences(self.session)
+        self.sync = SqlSync(self.session)
         return self
 
     def __exit__(self, *exc: object) -> None:

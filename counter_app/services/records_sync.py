@@ -1,0 +1,43 @@
+"""Frozen records about sync, for the status bar, the sync log screen and the commands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SyncLogEntry:
+    at: datetime
+    direction: str
+    records: int
+    ok: bool
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStatus:
+    pending: int
+    sent: int
+    conflicts: int
+    online: bool | None  # None: not tried yet
+    last_success: datetime | None
+    last_error: str | None
+    central: str  # the central database URL without its password
+
+
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    pushed: int = 0
+    duplicates: int = 0
+    conflicts: int = 0
+    reference_changes: dict[str, int] = field(default_factory=dict)
+    referral_updates: int = 0
+    remaining: int = 0
+
+    def summary(self) -> str:
+        pulled = sum(self.reference_changes.values())
+        parts = [f"pushed {self.pushed}", f"already central {self.duplicates}", f"conflicts {self.conflicts}",
+                 f"pulled {pulled} reference change(s)", f"{self.referral_updates} referral update(s)",
+                 f"{self.remaining} waiting"]
+        return ", ".join(parts)

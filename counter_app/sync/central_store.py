@@ -1,0 +1,330 @@
+"""The central 311 database adapter: connect safely, apply outbox batches exactly once, serve changes back.
+
+Idempotence: a record is keyed by its UUID. A batch is applied in one central transaction, under a per-workstation
+lock: records already there with the same hash are duplicates (a retry after a lost reply); the same UUID with
+another payload is a conflict, recorded for a supervisor and never applied over the original.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, func, insert, select, text, update
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from counter_app.sync import central_schema as cs
+from counter_app.sync.projections import Projection, project, utc
+from counter_app.sync.records import (
+    ApplyResult,
+    CentralUnavailableError,
+    OutgoingRecord,
+    ReferenceChange,
+    ReferralUpdate,
+)
+
+CONNECT_TIMEOUT_S = 5
+STATEMENT_TIMEOUT_MS = 15_000
+
+
+def safe_url(url: str | URL) -> str:
+    """The URL with any password hidden: the only form that may reach a log or the screen."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def build_engine(url: str, *, password: str | None = None, tls: dict[str, str] | None = None,
+                 connect_timeout: int = CONNECT_TIMEOUT_S) -> Engine:
+    """An engine that never hangs: connect, statement and TCP timeouts set per dialect; TLS options passed on."""
+    parsed = make_url(url)
+    if password:
+        parsed = parsed.set(password=password)
+    backend = parsed.get_backend_name()
+    args: dict[str, Any] = {}
+    options: dict[str, Any] = {"pool_pre_ping": True, "pool_recycle": 300}
+    if backend == "postgresql":
+        if parsed.get_driver_name() in ("", "psycopg2"):
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        args = {
+            "connect_timeout": connect_timeout,
+            "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c lock_timeout={STATEMENT_TIMEOUT_MS}",
+            "keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 3,
+            "tcp_user_timeout": STATEMENT_TIMEOUT_MS,
+            "application_name": "counter-sync",
+        }
+        args.update(tls or {})
+    elif backend in ("mysql", "mariadb"):
+        if parsed.get_driver_name() in ("", "mysqldb"):
+            parsed = parsed.set(drivername=f"{backend}+pymysql")
+        args = {"connect_timeout": connect_timeout, "read_timeout": STATEMENT_TIMEOUT_MS // 1000,
+                "write_timeout": STATEMENT_TIMEOUT_MS // 1000, "charset": "utf8mb4"}
+        if tls:
+            args["ssl"] = {"ca": tls.get("sslrootcert"), "check_hostname": tls.get("sslmode") == "verify-full"}
+    elif backend == "sqlite":
+        args = {"timeout": 15}
+        options = {}
+    return create_engine(parsed, connect_args=args, **options)
+
+
+class CentralStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+
+    @contextmanager
+    def _begin(self) -> Iterator[Connection]:
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except OperationalError as exc:
+            raise CentralUnavailableError(_reason(exc)) from exc
+        except DBAPIError as exc:
+            if exc.connection_invalidated:
+                raise CentralUnavailableError(_reason(exc)) from exc
+            raise
+
+    # -- schema ---------------------------------------------------------------------------------------------
+    def init(self) -> None:
+        """Create or upgrade the central schema (its own Alembic history)."""
+        from alembic import command
+
+        from counter_app.sync.central_config import central_alembic_config
+
+        with self._begin() as conn:
+            config = central_alembic_config()
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+
+    def ping(self) -> None:
+        with self._begin() as conn:
+            conn.execute(text("SELECT 1"))
+
+    # -- push -----------------------------------------------------------------------------------------------
+    def apply(self, workstation: str, records: list[OutgoingRecord]) -> ApplyResult:
+        """Apply one batch in one central transaction; returns which records are now settled or in conflict."""
+        result = ApplyResult()
+        if not records:
+            return result
+        now = datetime.now(UTC).replace(tzinfo=None)
+        with self._begin() as conn:
+            self._lock_workstation(conn, workstation)
+            try:
+                ids = [r.record_id for r in records]
+                existing: dict[str, str] = {}
+                for start in range(0, len(ids), 500):
+                    rows = conn.execute(
+                        select(cs.sync_inbox.c.id, cs.sync_inbox.c.payload_hash).where(
+                            cs.sync_inbox.c.id.in_(ids[start : start + 500])
+                        )
+                    )
+                    existing.update({row.id: row.payload_hash for row in rows})
+                fresh: list[OutgoingRecord] = []
+                seen: set[str] = set()
+                for record in records:
+                    known = existing.get(record.record_id)
+                    if known is None and record.record_id not in seen:
+                        fresh.append(record)
+                        seen.add(record.record_id)
+                        result.applied.append(record.seq)
+                    elif (known or "") == record.payload_hash or record.record_id in seen:
+                        result.duplicates.append(record.seq)
+                    else:
+                        result.conflicts.append(record.seq)
+                        self._record_conflict(conn, workstation, record, known or "", now)
+                if fresh:
+                    self._insert_ignore(conn, cs.sync_inbox, [
+                        {"id": r.record_id, "record_type": r.record_type, "workstation": workstation,
+                         "local_seq": r.seq, "payload": r.payload, "payload_hash": r.payload_hash, "received_at": now}
+                        for r in fresh
+                    ])
+                    self._project(conn, workstation, fresh)
+                self._advance_head(conn, workstation, max(r.seq for r in records), now)
+            finally:
+                self._unlock_workstation(conn, workstation)
+        return result
+
+    def _lock_workstation(self, conn: Connection, workstation: str) -> None:
+        """Serialise batches of one workstation (two senders, or a sender and its retry, never interleave)."""
+        if self.dialect == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"counter-sync:{workstation}"})
+        elif self.dialect in ("mysql", "mariadb"):
+            got = conn.execute(text("SELECT GET_LOCK(:k, 20)"), {"k": f"counter-sync:{workstation}"}).scalar()
+            if got != 1:
+                raise CentralUnavailableError("another sender holds this workstation's sync lock")
+
+    def _unlock_workstation(self, conn: Connection, workstation: str) -> None:
+        if self.dialect in ("mysql", "mariadb"):
+            with suppress(DBAPIError):  # the connection is gone: the server released the lock with it
+                conn.execute(text("SELECT RELEASE_LOCK(:k)"), {"k": f"counter-sync:{workstation}"})
+
+    def _insert_ignore(self, conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+        """INSERT ... ON CONFLICT DO NOTHING on the key, in each dialect's words."""
+        if not rows:
+            return
+        if self.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            statement: Any = pg_insert(table).on_conflict_do_nothing()
+        elif self.dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            statement = sqlite_insert(table).on_conflict_do_nothing()
+        else:
+            statement = insert(table).prefix_with("IGNORE")
+        for start in range(0, len(rows), 1000):
+            conn.execute(statement, rows[start : start + 1000])
+
+    def _record_conflict(self, conn: Connection, workstation: str, record: OutgoingRecord, existing_hash: str,
+                         now: datetime) -> None:
+        self._insert_ignore(conn, cs.sync_conflicts, [{
+            "record_id": record.record_id, "record_type": record.record_type, "workstation": workstation,
+            "local_seq": record.seq, "existing_hash": existing_hash, "payload_hash": record.payload_hash,
+            "payload": record.payload, "received_at": now, "resolved": False,
+        }])
+
+    def _project(self, conn: Connection, workstation: str, records: list[OutgoingRecord]) -> None:
+        projection = Projection()
+        for record in records:
+            project(projection, record.record_type, record.record_id, json.loads(record.payload), workstation,
+                    record.seq)
+        for name in _INSERT_ORDER:
+            rows = projection.inserts.get(name)
+            if rows:
+                self._insert_ignore(conn, cs.metadata.tables[name], rows)
+        if projection.service_requests:
+            first = self._bump(conn, "service_requests", len(projection.service_requests))
+            for offset, row in enumerate(projection.service_requests):
+                row["updated_seq"] = first + offset
+            self._insert_ignore(conn, cs.service_requests, projection.service_requests)
+        for transaction_id in projection.void_ids:
+            conn.execute(update(cs.transactions).where(cs.transactions.c.id == transaction_id).values(status="void"))
+        for closed in projection.closed_sessions:
+            conn.execute(update(cs.drawer_sessions).where(cs.drawer_sessions.c.id == closed["id"]).values(
+                status="closed", closed_at=utc(closed.get("closed_at")),
+                counted_cents=(closed.get("counted") and _count_total(closed["counted"])),
+                expected_cents=closed.get("expected_cents"), over_short_cents=closed.get("over_short_cents"),
+                z_number=closed.get("z_number"),
+            ))
+        for referral_id, status, note in projection.referral_statuses:
+            seq = self._bump(conn, "service_requests", 1)
+            conn.execute(update(cs.service_requests).where(cs.service_requests.c.id == referral_id).values(
+                status=status, status_notes=note, updated_seq=seq))
+
+    def _bump(self, conn: Connection, name: str, by: int) -> int:
+        """Reserve ``by`` values of a change counter; returns the first (inside the caller's transaction)."""
+        updated = conn.execute(update(cs.counters).where(cs.counters.c.name == name).values(
+            value=cs.counters.c.value + by))
+        if updated.rowcount == 0:
+            conn.execute(insert(cs.counters).values(name=name, value=by))
+            return 1
+        value = conn.execute(select(cs.counters.c.value).where(cs.counters.c.name == name)).scalar_one()
+        return int(value) - by + 1
+
+    def _advance_head(self, conn: Connection, workstation: str, seq: int, now: datetime) -> None:
+        updated = conn.execute(update(cs.sync_heads).where(cs.sync_heads.c.workstation == workstation).values(
+            last_local_seq=func.greatest(cs.sync_heads.c.last_local_seq, seq) if self.dialect != "sqlite"
+            else func.max(cs.sync_heads.c.last_local_seq, seq),
+            updated_at=now))
+        if updated.rowcount == 0:
+            conn.execute(insert(cs.sync_heads).values(workstation=workstation, last_local_seq=seq, updated_at=now))
+
+    # -- pull -----------------------------------------------------------------------------------------------
+    def reference_changes(self, kind: str, since: int, limit: int = 5_000) -> list[ReferenceChange]:
+        with self._begin() as conn:
+            rows = conn.execute(
+                select(cs.ref_data).where(cs.ref_data.c.kind == kind, cs.ref_data.c.updated_seq > since)
+                .order_by(cs.ref_data.c.updated_seq).limit(limit)
+            )
+            return [ReferenceChange(r.kind, r.key, json.loads(r.payload), bool(r.deleted), int(r.updated_seq))
+                    for r in rows]
+
+    def referral_updates(self, workstation: str, since: int) -> list[ReferralUpdate]:
+        with self._begin() as conn:
+            rows = conn.execute(
+                select(cs.service_requests).where(cs.service_requests.c.workstation == workstation,
+                                                  cs.service_requests.c.updated_seq > since)
+                .order_by(cs.service_requests.c.updated_seq)
+            )
+            return [ReferralUpdate(r.id, service_request_number(r.sr_number), r.status, r.status_notes,
+                                   int(r.updated_seq)) for r in rows]
+
+    # -- what the rest of 311 does (used by tools and tests) -----------------------------------------------
+    def publish_reference(self, kind: str, items: list[tuple[str, dict[str, Any]]], deleted: bool = False) -> None:
+        """Insert or update reference rows with fresh change-cursor values, so every counter pulls them."""
+        if not items:
+            return
+        with self._begin() as conn:
+            first = self._bump(conn, "ref_data", len(items))
+            for offset, (key, payload) in enumerate(items):
+                values = {"payload": json.dumps(payload, sort_keys=True), "deleted": deleted,
+                          "updated_seq": first + offset}
+                changed = conn.execute(update(cs.ref_data).where(cs.ref_data.c.kind == kind, cs.ref_data.c.key == key)
+                                       .values(**values))
+                if changed.rowcount == 0:
+                    conn.execute(insert(cs.ref_data).values(kind=kind, key=key, **values))
+
+    def has_reference(self) -> bool:
+        with self._begin() as conn:
+            return conn.execute(select(func.count()).select_from(cs.ref_data)).scalar_one() > 0
+
+    def set_service_request_status(self, referral_id: str, status: str, note: str) -> None:
+        with self._begin() as conn:
+            seq = self._bump(conn, "service_requests", 1)
+            conn.execute(update(cs.service_requests).where(cs.service_requests.c.id == referral_id).values(
+                status=status, status_notes=note, updated_seq=seq))
+
+    def counts(self) -> dict[str, int]:
+        with self._begin() as conn:
+            return {name: int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+                    for name, table in cs.metadata.tables.items()}
+
+    def conflicts(self) -> list[dict[str, Any]]:
+        with self._begin() as conn:
+            return [dict(r._mapping) for r in conn.execute(select(cs.sync_conflicts))]
+
+    def day_rows(self, business_date: date) -> dict[str, list[dict[str, Any]]]:
+        """Every workstation's transactions, lines, tenders, sessions and movements for one business day."""
+        with self._begin() as conn:
+            txns = [dict(r._mapping) for r in conn.execute(
+                select(cs.transactions).where(cs.transactions.c.business_date == business_date))]
+            ids = [t["id"] for t in txns]
+            lines: list[dict[str, Any]] = []
+            tenders: list[dict[str, Any]] = []
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                lines += [dict(r._mapping) for r in conn.execute(
+                    select(cs.transaction_lines).where(cs.transaction_lines.c.transaction_id.in_(chunk)))]
+                tenders += [dict(r._mapping) for r in conn.execute(
+                    select(cs.tenders).where(cs.tenders.c.transaction_id.in_(chunk)))]
+            sessions = [dict(r._mapping) for r in conn.execute(
+                select(cs.drawer_sessions).where(cs.drawer_sessions.c.business_date == business_date))]
+            session_ids = [s["id"] for s in sessions]
+            movements = [dict(r._mapping) for r in conn.execute(
+                select(cs.cash_movements).where(cs.cash_movements.c.session_id.in_(session_ids)))] if session_ids \
+                else []
+        return {"transactions": txns, "lines": lines, "tenders": tenders, "sessions": sessions,
+                "movements": movements}
+
+
+_INSERT_ORDER = ("c_transactions", "c_transaction_lines", "c_tenders", "c_voids", "c_visits", "c_interactions",
+                 "c_referral_notes", "c_drawer_sessions", "c_cash_movements", "c_z_reports", "c_audit_events",
+                 "c_other_records")
+
+
+def service_request_number(sr_number: int) -> str:
+    """The id the rest of 311 quotes: assigned centrally, replaces the counter's token on the slip."""
+    return f"SR-{sr_number:07d}"
+
+
+def _count_total(pieces: dict[str, int]) -> int:
+    from counter_app.drawer.denominations import BY_CODE
+
+    return sum(BY_CODE[code].value_cents * n for code, n in pieces.items())
+
+
+def _reason(exc: Exception) -> str:
+    text = str(getattr(exc, "orig", exc) or exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:200]

@@ -1,0 +1,168 @@
+"""Sync through the real services to a real central database: exactly once, conflicts kept, changes pulled."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from counter_app.app import build_counter
+from counter_app.clock import FixedClock
+from counter_app.config import Settings
+from counter_app.payments.catalog import TenderKind
+from counter_app.payments.sale import Sale, make_tender
+from counter_app.services.container import Counter
+from counter_app.sync import central_schema as cs
+from counter_app.sync.central_store import CentralStore, build_engine
+from counter_app.sync.seed_central import seed_central
+from tests.central_servers import MARIADB_ADMIN, PG_ADMIN, fresh_database
+from tests.conftest import FLOAT
+
+
+@pytest.fixture(params=["postgresql", "mariadb", "sqlite"])
+def central_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'central.sqlite3'}"
+        return
+    with fresh_database(PG_ADMIN if request.param == "postgresql" else MARIADB_ADMIN) as url:
+        yield url
+
+
+@pytest.fixture
+def central(central_url: str) -> Iterator[CentralStore]:
+    store = CentralStore(build_engine(central_url))
+    store.init()
+    seed_central(store, demo=True)
+    yield store
+    store.engine.dispose()
+
+
+def workstation(tmp_path: Path, name: str, central_url: str, clock: FixedClock) -> Counter:
+    counter = build_counter(Settings(data_dir=tmp_path / name, workstation=name, demo=True, central_url=central_url),
+                            clock=clock)
+    counter.drawers.open(counter.auth.login("1001", "1111"), FLOAT)
+    return counter
+
+
+def take_payments(counter: Counter, n: int) -> None:
+    cashier = counter.auth.login("1001", "1111")
+    for i in range(n):
+        sale = Sale()
+        counter.payments.add_line(sale, counter.payments.fixed_line(["TR-DAY", "DOG-AC", "COMPOST"][i % 3]))
+        if i % 2:
+            sale.add_tender(make_tender(TenderKind.DEBIT, sale.total, last4="4821", auth_code="OK12"))
+        else:
+            sale.add_tender(make_tender(TenderKind.CASH, sale.settlement().balance_due_cash + 500))
+        counter.payments.complete(sale, cashier)
+
+
+def local_outbox(counter: Counter) -> dict[str, int]:
+    with sqlite3.connect(counter.settings.db_path) as conn:
+        return dict(conn.execute("select status, count(*) from outbox group by status").fetchall())
+
+
+def test_push_is_exactly_once_and_totals_match(tmp_path: Path, central: CentralStore, central_url: str,
+                                               clock: FixedClock) -> None:
+    counter = workstation(tmp_path, "CH1-01", central_url, clock)
+    take_payments(counter, 12)
+    report = counter.sync.sync_once()
+    assert report.pushed == local_outbox(counter)["sent"] and report.remaining == 0
+    # resending everything is harmless: every record is recognised by its UUID
+    with sqlite3.connect(counter.settings.db_path) as conn:
+        conn.execute("update outbox set status='pending', sent_at=null")
+    again = counter.sync.sync_once()
+    assert again.pushed == 0 and again.duplicates == report.pushed
+    with central.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(cs.transactions)).scalar_one() == 12
+        central_total = conn.execute(select(func.sum(cs.transactions.c.total_cents))).scalar_one()
+        central_cash = conn.execute(select(func.sum(cs.tenders.c.amount_cents)).where(cs.tenders.c.kind == "cash"))
+        central_cash_total = central_cash.scalar_one()
+    with sqlite3.connect(counter.settings.db_path) as conn:
+        assert conn.execute("select sum(total_cents) from transactions").fetchone()[0] == central_total
+        assert conn.execute("select sum(amount_cents) from tenders where kind='cash'").fetchone()[0] == \
+            central_cash_total
+    counter.close()
+
+
+def test_changed_payload_is_refused_and_flagged(tmp_path: Path, central: CentralStore, central_url: str,
+                                                clock: FixedClock) -> None:
+    counter = workstation(tmp_path, "CH1-01", central_url, clock)
+    take_payments(counter, 1)
+    counter.sync.sync_once()
+    with sqlite3.connect(counter.settings.db_path) as conn:
+        seq, payload = conn.execute("select seq, payload from outbox where record_type='transaction'").fetchone()
+        tampered = json.loads(payload)
+        tampered["total_cents"] += 100
+        conn.execute("update outbox set status='pending', payload=? where seq=?", (json.dumps(tampered), seq))
+    report = counter.sync.sync_once()
+    assert report.conflicts == 1
+    assert local_outbox(counter).get("conflict") == 1
+    assert counter.sync.status().conflicts == 1
+    [conflict] = central.conflicts()
+    assert json.loads(conflict["payload"])["total_cents"] == tampered["total_cents"]
+    with central.engine.connect() as conn:
+        kept = conn.execute(select(cs.transactions.c.total_cents)).scalar_one()
+    assert kept == tampered["total_cents"] - 100  # the original is kept
+    counter.close()
+
+
+def test_two_workstations_one_centre_and_referral_id_flows_back(tmp_path: Path, central: CentralStore,
+                                                                central_url: str, clock: FixedClock) -> None:
+    from counter_app.referrals.referral import Mode, ReferralRequest
+
+    one = workstation(tmp_path, "CH1-01", central_url, clock)
+    two = workstation(tmp_path, "CH1-02", central_url, clock)
+    take_payments(one, 3)
+    take_payments(two, 4)
+    staff = two.auth.login("1001", "1111")
+    referral = two.referrals.create(ReferralRequest("UTIL", "UTIL-BILL", "Billing dispute after a leak",
+                                                    Mode.WALK_IN, topic="utilities"), staff)
+    one.sync.sync_once()
+    two.sync.sync_once()
+    with central.engine.connect() as conn:
+        by_ws = dict(conn.execute(select(cs.transactions.c.workstation, func.count()).group_by(
+            cs.transactions.c.workstation)).all())
+    assert by_ws == {"CH1-01": 3, "CH1-02": 4}
+    # the first pull assigned the central service request id; the slip now shows it instead of the token
+    found = two.referrals.get(referral.id)
+    assert found is not None and found.service_request_id and found.reference.startswith("SR-")
+    central.set_service_request_status(referral.id, "closed", "Leak credit applied by billing")
+    two.sync.sync_once()
+    closed = two.referrals.get(referral.id)
+    assert closed is not None and closed.status.value == "closed"
+    assert any(n.source == "central" and "Leak credit" in n.note for n in two.referrals.notes(referral.id))
+    one.close()
+    two.close()
+
+
+def test_reference_changes_flow_to_the_counter(tmp_path: Path, central: CentralStore, central_url: str,
+                                               clock: FixedClock) -> None:
+    counter = workstation(tmp_path, "CH1-01", central_url, clock)
+    counter.sync.sync_once()
+    central.publish_reference("services", [("CAT", {
+        "code": "CAT", "name": "Cat licence", "kind": "fixed", "amount_cents": 2500, "gl_account": "100-6200-4210",
+        "gst_code": "EX", "tenders": "all", "department": "Community Animal Services", "quick_key": 4,
+        "keywords": "cat licence", "topic": "animals"})])
+    report = counter.sync.sync_once()
+    assert report.reference_changes == {"services": 1}
+    counter.payments._catalog = None
+    assert counter.payments.fixed_line("CAT").net_cents == 2500
+    counter.close()
+
+
+def test_unreachable_centre_keeps_the_counter_working(tmp_path: Path, clock: FixedClock) -> None:
+    from counter_app.sync.records import CentralUnavailableError
+
+    counter = workstation(tmp_path, "CH1-01", "postgresql+psycopg://nobody@127.0.0.1:9/none", clock)
+    take_payments(counter, 2)
+    with pytest.raises(CentralUnavailableError):
+        counter.sync.sync_once()
+    status = counter.sync.status()
+    assert status.online is False and status.pending > 0 and status.last_error
+    assert "nobody@127.0.0.1" in status.central
+    take_payments(counter, 1)  # sales go on
+    counter.close()
