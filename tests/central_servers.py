@@ -40,8 +40,7 @@ def fresh_database(admin_url: str) -> Iterator[str]:
     finally:
         with engine.connect() as conn:
             if engine.dialect.name == "postgresql":
-                conn.execute(text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n AND pid <> pg_backend_pid()"
-                ), {"n": name})
+                conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                  "WHERE datname = :n AND pid <> pg_backend_pid()"), {"n": name})
             conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
         engine.dispose()
