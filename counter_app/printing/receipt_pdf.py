@@ -9,165 +9,27 @@ as its content, and the letter page breaks only between blocks.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Literal
 
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from counter_app.payments.money import format_money
 from counter_app.payments.receipt import ReceiptLine, ReceiptSnapshot, ReceiptTender
 from counter_app.printing.fonts import SANS, SANS_BOLD, register_fonts
+from counter_app.printing.layout import Align, Block, Box, Figure, Rule, Text, draw_blocks, new_canvas, text_width, wrap
 
 __all__ = ["LAYOUTS", "render_receipt"]
 
 LAYOUTS = ("thermal", "letter")
 
-Align = Literal["left", "right", "centre"]
-
-#: Where the baseline sits below the top of a row, as a fraction of the type size (DejaVu cap height + a bit).
-_ASCENT = 0.8
 #: Measured on a thermal receipt: uncompressed 2.8 ms and 85 kB, compressed 4.8 ms and 45 kB (zlib on the
 #: embedded font subsets). Receipts are re-rendered from the snapshot, never stored, so speed wins.
 _PAGE_COMPRESSION = 0
 _COPY_TEXT = "COPY - REPRINT"
 _VOID_TEXT = "VOID"
 _VOID_NOTE = "Voided: not proof of payment."
-
-
-# --- drawing operations: laid out first (y grows downwards from a block's top), drawn later -------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Text:
-    x: float
-    y: float  # baseline
-    text: str
-    font: str
-    size: float
-    align: Align = "left"
-    gray: float = 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class _Rule:
-    x1: float
-    x2: float
-    y: float
-    width: float = 0.6
-    dash: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class _Box:
-    x: float
-    y: float  # top edge
-    w: float
-    h: float
-    fill: bool
-
-
-@dataclass(frozen=True, slots=True)
-class _Barcode:
-    x: float
-    y: float  # bottom edge
-    widget: Code128
-
-
-_Op = _Text | _Rule | _Box | _Barcode
-
-
-class _Block:
-    """A keep-together run of operations with its own height: the unit the layouts stack and paginate."""
-
-    __slots__ = ("height", "is_row", "ops")
-
-    def __init__(self, *, is_row: bool = False) -> None:
-        self.ops: list[_Op] = []
-        self.height = 0.0
-        self.is_row = is_row  # a table row: a page that starts with one repeats the table head
-
-    def gap(self, points: float) -> None:
-        self.height += points
-
-    def row(self, size: float, lead: float = 1.3) -> float:
-        """Reserve one line of type and return its baseline."""
-        baseline = self.height + size * _ASCENT
-        self.height += size * lead
-        return baseline
-
-    def text(self, x: float, y: float, text: str, font: str, size: float, align: Align = "left",
-             gray: float = 0.0) -> None:
-        self.ops.append(_Text(x, y, text, font, size, align, gray))
-
-    def rule(self, x1: float, x2: float, *, width: float = 0.6, dash: bool = False, space: float = 3.0) -> None:
-        """A horizontal rule with ``space`` above and below it."""
-        self.height += space
-        self.ops.append(_Rule(x1, x2, self.height, width, dash))
-        self.height += space + width
-
-
-def _draw(canvas: Canvas, blocks: Iterable[tuple[_Block, float]]) -> None:
-    """Draw blocks whose tops are at the given PDF y; the text state is tracked to keep the stream small."""
-    font: tuple[str, float] | None = None
-    gray = 0.0
-    canvas.setFillGray(gray)
-    for block, top in blocks:
-        for op in block.ops:
-            if isinstance(op, _Text):
-                if font != (op.font, op.size):
-                    font = (op.font, op.size)
-                    canvas.setFont(op.font, op.size)
-                if gray != op.gray:
-                    gray = op.gray
-                    canvas.setFillGray(gray)
-                y = top - op.y
-                if op.align == "left":
-                    canvas.drawString(op.x, y, op.text)
-                elif op.align == "right":
-                    canvas.drawRightString(op.x, y, op.text)
-                else:
-                    canvas.drawCentredString(op.x, y, op.text)
-            elif isinstance(op, _Rule):
-                canvas.setLineWidth(op.width)
-                if op.dash:
-                    canvas.setDash(1.5, 1.5)
-                else:
-                    canvas.setDash()
-                canvas.line(op.x1, top - op.y, op.x2, top - op.y)
-            elif isinstance(op, _Box):
-                if op.fill and gray != 0.0:
-                    gray = 0.0
-                    canvas.setFillGray(gray)
-                canvas.setLineWidth(1.2)
-                canvas.setDash()
-                canvas.rect(op.x, top - op.y - op.h, op.w, op.h, stroke=1, fill=1 if op.fill else 0)
-            else:
-                op.widget.drawOn(canvas, op.x, top - op.y)
-                gray = -1.0  # the barcode leaves its own fill colour behind
-
-
-def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    """Lines that fit ``width``: split at spaces, and inside a word only when one word is wider than the line."""
-    lines: list[str] = []
-    for line in simpleSplit(text, font, size, width) or [""]:
-        while len(line) > 1 and stringWidth(line, font, size) > width:
-            cut = len(line) - 1
-            while cut > 1 and stringWidth(line[:cut], font, size) > width:
-                cut -= 1
-            lines.append(line[:cut])
-            line = line[cut:]
-        lines.append(line)
-    return lines
-
-
-def _width(text: str, font: str, size: float) -> float:
-    return stringWidth(text, font, size)
 
 
 # --- wording shared by both layouts ---------------------------------------------------------------------------
@@ -263,7 +125,7 @@ class ThermalReceipt:
         self.copy = copy
         self.void = void
 
-    def blocks(self) -> list[_Block]:
+    def blocks(self) -> list[Block]:
         return [self.header(), self.banners(), self.details(), self.lines(), self.totals(), self.tenders(),
                 self.barcode(), self.footer()]
 
@@ -276,7 +138,7 @@ class ThermalReceipt:
         for block in blocks:
             placed.append((block, top))
             top -= block.height
-        _draw(canvas, placed)
+        draw_blocks(canvas, placed)
         if self.void:
             self.void_marks(canvas, height)
         canvas.showPage()
@@ -285,45 +147,45 @@ class ThermalReceipt:
 
     # sections
 
-    def centred(self, block: _Block, text: str, font: str, size: float, gray: float = 0.0) -> None:
-        for part in _wrap(text, font, size, self.INNER):
+    def centred(self, block: Block, text: str, font: str, size: float, gray: float = 0.0) -> None:
+        for part in wrap(text, font, size, self.INNER):
             block.text(self.CENTRE, block.row(size, 1.25), part, font, size, "centre", gray)
 
-    def pair(self, block: _Block, label: str, amount: str, font: str, size: float, indent: float = 0.0,
+    def pair(self, block: Block, label: str, amount: str, font: str, size: float, indent: float = 0.0,
              lead: float = 1.3) -> None:
         """A label on the left (wrapped if need be) and its amount right-aligned on the first row."""
-        room = self.INNER - indent - _width(amount, font, size) - 3 * mm
-        for i, part in enumerate(_wrap(label, font, size, room)):
+        room = self.INNER - indent - text_width(amount, font, size) - 3 * mm
+        for i, part in enumerate(wrap(label, font, size, room)):
             y = block.row(size, lead)
             block.text(self.LEFT + indent, y, part, font, size)
             if i == 0:
                 block.text(self.RIGHT, y, amount, font, size, "right")
 
-    def header(self) -> _Block:
-        issuer, block = self.snapshot.issuer, _Block()
+    def header(self) -> Block:
+        issuer, block = self.snapshot.issuer, Block()
         self.centred(block, issuer.city, SANS_BOLD, 13)
         block.gap(1)
         self.centred(block, issuer.counter, SANS, self.BODY)
         self.centred(block, issuer.address, SANS, self.SMALL)
         return block
 
-    def banners(self) -> _Block:
-        block = _Block()
+    def banners(self) -> Block:
+        block = Block()
         if self.void:
             block.gap(5)
-            block.ops.append(_Box(self.LEFT, block.height, self.INNER, 30, fill=True))
-            block.ops.append(_Text(self.CENTRE, block.height + 22, _VOID_TEXT, SANS_BOLD, 22, "centre", 1.0))
+            block.ops.append(Box(self.LEFT, block.height, self.INNER, 30, fill=True))
+            block.ops.append(Text(self.CENTRE, block.height + 22, _VOID_TEXT, SANS_BOLD, 22, "centre", 1.0))
             block.gap(33)
             self.centred(block, _VOID_NOTE, SANS_BOLD, self.BODY)
         if self.copy:
             block.gap(5)
-            block.ops.append(_Box(self.LEFT, block.height, self.INNER, 19, fill=False))
-            block.ops.append(_Text(self.CENTRE, block.height + 13.3, _COPY_TEXT, SANS_BOLD, 10.5, "centre"))
+            block.ops.append(Box(self.LEFT, block.height, self.INNER, 19, fill=False))
+            block.ops.append(Text(self.CENTRE, block.height + 13.3, _COPY_TEXT, SANS_BOLD, 10.5, "centre"))
             block.gap(19)
         return block
 
-    def details(self) -> _Block:
-        snapshot, block = self.snapshot, _Block()
+    def details(self) -> Block:
+        snapshot, block = self.snapshot, Block()
         block.rule(self.LEFT, self.RIGHT, space=5)
         block.gap(1)
         self.centred(block, _title(snapshot), SANS_BOLD, self.TITLE)
@@ -337,28 +199,28 @@ class ThermalReceipt:
             ("Workstation", snapshot.workstation, SANS),
             ("Cashier", snapshot.cashier, SANS),
         ):
-            for i, part in enumerate(_wrap(value, font, self.BODY, self.RIGHT - tab)):
+            for i, part in enumerate(wrap(value, font, self.BODY, self.RIGHT - tab)):
                 y = block.row(self.BODY)
                 if i == 0:
                     block.text(self.LEFT, y, label, SANS, self.BODY, gray=0.25)
                 block.text(tab, y, part, font, self.BODY)
         return block
 
-    def lines(self) -> _Block:
-        block = _Block()
+    def lines(self) -> Block:
+        block = Block()
         block.rule(self.LEFT, self.RIGHT, dash=True, space=4)
         for n, line in enumerate(self.snapshot.lines):
             if n:
                 block.gap(3)
             self.pair(block, line.description, format_money(line.net_cents), SANS, self.BODY)
             for detail in _line_details(line):
-                for part in _wrap(detail, SANS, self.SMALL, self.INNER - self.INDENT):
+                for part in wrap(detail, SANS, self.SMALL, self.INNER - self.INDENT):
                     block.text(self.LEFT + self.INDENT, block.row(self.SMALL, 1.3), part, SANS, self.SMALL,
                                gray=0.2)
         return block
 
-    def totals(self) -> _Block:
-        snapshot, block = self.snapshot, _Block()
+    def totals(self) -> Block:
+        snapshot, block = self.snapshot, Block()
         block.rule(self.LEFT, self.RIGHT, dash=True, space=4)
         self.pair(block, "Subtotal", format_money(snapshot.subtotal_cents), SANS, self.BODY)
         if snapshot.gst_cents:
@@ -375,8 +237,8 @@ class ThermalReceipt:
                        gray=0.2)
         return block
 
-    def tenders(self) -> _Block:
-        snapshot, block = self.snapshot, _Block()
+    def tenders(self) -> Block:
+        snapshot, block = self.snapshot, Block()
         block.rule(self.LEFT, self.RIGHT, dash=True, space=4)
         block.text(self.LEFT, block.row(self.SMALL, 1.45), _tenders_heading(snapshot), SANS_BOLD, self.SMALL,
                    gray=0.25)
@@ -389,30 +251,30 @@ class ThermalReceipt:
             self.pair(block, "Change", format_money(snapshot.change_cents), SANS_BOLD, self.STRONG)
         return block
 
-    def tender(self, block: _Block, tender: ReceiptTender) -> None:
+    def tender(self, block: Block, tender: ReceiptTender) -> None:
         self.pair(block, tender.label, format_money(tender.amount_cents), SANS, self.BODY)
         if tender.detail:
-            for part in _wrap(tender.detail, SANS, self.SMALL, self.INNER - self.INDENT):
+            for part in wrap(tender.detail, SANS, self.SMALL, self.INNER - self.INDENT):
                 block.text(self.LEFT + self.INDENT, block.row(self.SMALL), part, SANS, self.SMALL, gray=0.2)
 
-    def barcode(self) -> _Block:
-        number, block = self.snapshot.receipt_number, _Block()
+    def barcode(self) -> Block:
+        number, block = self.snapshot.receipt_number, Block()
         block.rule(self.LEFT, self.RIGHT, space=5)
         block.gap(4)
         widget = _barcode(number, self.BAR_WIDTH, self.BAR_HEIGHT)
         if widget.width > self.INNER:  # an unusually long number still fits the roll
             widget = _barcode(number, self.BAR_WIDTH * self.INNER / widget.width, self.BAR_HEIGHT)
         block.gap(self.BAR_HEIGHT)
-        block.ops.append(_Barcode(self.CENTRE - widget.width / 2, block.height, widget))
+        block.ops.append(Figure(self.CENTRE - widget.width / 2, block.height, widget.drawOn))
         block.gap(2)
         block.text(self.CENTRE, block.row(9), number, SANS, 9, "centre")
         return block
 
-    def footer(self) -> _Block:
-        issuer, block = self.snapshot.issuer, _Block()
+    def footer(self) -> Block:
+        issuer, block = self.snapshot.issuer, Block()
         block.gap(4)
         questions = _questions(self.snapshot)
-        fits = _width(questions, SANS, self.SMALL) <= self.INNER
+        fits = text_width(questions, SANS, self.SMALL) <= self.INNER
         for part in [questions] if fits else _questions_parts(self.snapshot):
             self.centred(block, part, SANS, self.SMALL)
         self.centred(block, issuer.hours, SANS, self.SMALL)
@@ -459,7 +321,7 @@ class LetterReceipt:
         self.copy = copy
         self.void = void
 
-    def blocks(self) -> list[_Block]:
+    def blocks(self) -> list[Block]:
         return [self.header(), self.banners(), self.table_head(), *self.lines(), self.totals(), self.tenders(),
                 self.barcode()]
 
@@ -468,17 +330,17 @@ class LetterReceipt:
         buffer = io.BytesIO()
         canvas = _canvas(buffer, (self.WIDTH, self.HEIGHT), self.snapshot, pagecompression)
         for number, page in enumerate(pages, start=1):
-            _draw(canvas, page)
-            _draw(canvas, [(self.footer(number, len(pages)), self.MARGIN + self.FOOTER_HEIGHT - 6)])
+            draw_blocks(canvas, page)
+            draw_blocks(canvas, [(self.footer(number, len(pages)), self.MARGIN + self.FOOTER_HEIGHT - 6)])
             if self.void:
                 _diagonal_void(canvas, self.WIDTH / 2, self.HEIGHT / 2 - 40, 150)
             canvas.showPage()
         canvas.save()
         return buffer.getvalue()
 
-    def paginate(self, blocks: list[_Block]) -> list[list[tuple[_Block, float]]]:
+    def paginate(self, blocks: list[Block]) -> list[list[tuple[Block, float]]]:
         """Place blocks top to bottom; a block that does not fit starts a new page under a short running head."""
-        pages: list[list[tuple[_Block, float]]] = [[]]
+        pages: list[list[tuple[Block, float]]] = [[]]
         top = self.TOP
         for block in blocks:
             if top - block.height < self.BOTTOM and pages[-1]:
@@ -493,14 +355,14 @@ class LetterReceipt:
 
     # sections
 
-    def header(self) -> _Block:
-        snapshot, issuer, block = self.snapshot, self.snapshot.issuer, _Block()
-        left, right = _Block(), _Block()
+    def header(self) -> Block:
+        snapshot, issuer, block = self.snapshot, self.snapshot.issuer, Block()
+        left, right = Block(), Block()
         room = self.TOTALS_LEFT - self.LEFT - 16
         for size, font, lead, text, gray in ((20, SANS_BOLD, 1.3, issuer.city, 0.0),
                                              (11.5, SANS, 1.3, issuer.counter, 0.0),
                                              (self.SMALL, SANS, 1.3, issuer.address, 0.3)):
-            for part in _wrap(text, font, size, room):
+            for part in wrap(text, font, size, room):
                 left.text(self.LEFT, left.row(size, lead), part, font, size, gray=gray)
         right.text(self.RIGHT, right.row(20, 1.3), _title(snapshot), SANS_BOLD, 20, "right")
         rows = [("Receipt no.", snapshot.receipt_number), ("Date", _issued(snapshot)),
@@ -509,7 +371,7 @@ class LetterReceipt:
             rows.insert(1, ("Refund of receipt", snapshot.refund_of))
         for label, value in rows:
             font = SANS_BOLD if label == "Receipt no." else SANS
-            for i, part in enumerate(_wrap(value, font, self.BODY, self.RIGHT - self.INFO_VALUES)):
+            for i, part in enumerate(wrap(value, font, self.BODY, self.RIGHT - self.INFO_VALUES)):
                 y = right.row(self.BODY)
                 if i == 0:
                     right.text(self.TOTALS_LEFT, y, label, SANS, self.BODY, gray=0.3)
@@ -519,23 +381,23 @@ class LetterReceipt:
         block.rule(self.LEFT, self.RIGHT, width=1.0, space=8)
         return block
 
-    def banners(self) -> _Block:
-        block = _Block()
+    def banners(self) -> Block:
+        block = Block()
         width = self.RIGHT - self.LEFT
         if self.void:
-            block.ops.append(_Box(self.LEFT, block.height, width, 44, fill=True))
-            block.ops.append(_Text(self.WIDTH / 2, block.height + 33, _VOID_TEXT, SANS_BOLD, 32, "centre", 1.0))
+            block.ops.append(Box(self.LEFT, block.height, width, 44, fill=True))
+            block.ops.append(Text(self.WIDTH / 2, block.height + 33, _VOID_TEXT, SANS_BOLD, 32, "centre", 1.0))
             block.gap(50)
             block.text(self.WIDTH / 2, block.row(self.BODY), _VOID_NOTE, SANS_BOLD, self.BODY, "centre")
             block.gap(8)
         if self.copy:
-            block.ops.append(_Box(self.LEFT, block.height, width, 26, fill=False))
-            block.ops.append(_Text(self.WIDTH / 2, block.height + 18, _COPY_TEXT, SANS_BOLD, 14, "centre"))
+            block.ops.append(Box(self.LEFT, block.height, width, 26, fill=False))
+            block.ops.append(Text(self.WIDTH / 2, block.height + 18, _COPY_TEXT, SANS_BOLD, 14, "centre"))
             block.gap(34)
         return block
 
-    def table_head(self) -> _Block:
-        block = _Block()
+    def table_head(self) -> Block:
+        block = Block()
         block.gap(6)
         y = block.row(self.SMALL)
         columns: tuple[tuple[float, str, Align], ...] = (
@@ -549,16 +411,16 @@ class LetterReceipt:
         block.rule(self.LEFT, self.RIGHT, width=0.8, space=2)
         return block
 
-    def lines(self) -> list[_Block]:
+    def lines(self) -> list[Block]:
         blocks = []
         for line in self.snapshot.lines:
-            block = _Block(is_row=True)
+            block = Block(is_row=True)
             block.gap(3)
             gst = f"{format_money(line.gst_cents)} ({line.gst_code})" if line.gst_cents else ""
             reference_width = self.COL_GST - self.COL_REFERENCE - 8
             columns = (
-                (self.LEFT, _wrap(line.description, SANS, self.BODY, self.COL_REFERENCE - self.LEFT - 12)),
-                (self.COL_REFERENCE, _wrap(line.reference or "", SANS, self.BODY, reference_width)),
+                (self.LEFT, wrap(line.description, SANS, self.BODY, self.COL_REFERENCE - self.LEFT - 12)),
+                (self.COL_REFERENCE, wrap(line.reference or "", SANS, self.BODY, reference_width)),
                 (self.COL_GST, [gst]),
             )
             baselines = [block.row(self.BODY) for _ in range(max(len(parts) for _, parts in columns))]
@@ -568,13 +430,13 @@ class LetterReceipt:
                         block.text(x, y, part, SANS, self.BODY)
             block.text(self.RIGHT, baselines[0], format_money(line.net_cents), SANS, self.BODY, "right")
             block.gap(1)
-            block.ops.append(_Rule(self.LEFT, self.RIGHT, block.height, 0.3))
+            block.ops.append(Rule(self.LEFT, self.RIGHT, block.height, 0.3))
             block.gap(1)
             blocks.append(block)
         return blocks
 
-    def totals(self) -> _Block:
-        snapshot, block = self.snapshot, _Block()
+    def totals(self) -> Block:
+        snapshot, block = self.snapshot, Block()
         left, right = self.TOTALS_LEFT, self.RIGHT
         block.gap(8)
         self.pair(block, "Subtotal", format_money(snapshot.subtotal_cents), SANS, self.BODY)
@@ -592,19 +454,19 @@ class LetterReceipt:
                        gray=0.3)
         return block
 
-    def pair(self, block: _Block, label: str, amount: str, font: str, size: float) -> None:
+    def pair(self, block: Block, label: str, amount: str, font: str, size: float) -> None:
         y = block.row(size, 1.45)
         block.text(self.TOTALS_LEFT, y, label, font, size)
         block.text(self.RIGHT, y, amount, font, size, "right")
 
-    def tenders(self) -> _Block:
-        snapshot, block = self.snapshot, _Block()
+    def tenders(self) -> Block:
+        snapshot, block = self.snapshot, Block()
         block.gap(14)
         block.text(self.LEFT, block.row(self.SMALL), _tenders_heading(snapshot), SANS_BOLD, self.SMALL,
                    gray=0.3)
         block.rule(self.LEFT, self.RIGHT, width=0.8, space=2)
         for tender in snapshot.tenders:
-            details = _wrap(tender.detail, SANS, self.BODY, self.RIGHT - 90 - self.TENDER_DETAIL)
+            details = wrap(tender.detail, SANS, self.BODY, self.RIGHT - 90 - self.TENDER_DETAIL)
             y = block.row(self.BODY, 1.5)
             block.text(self.LEFT, y, tender.label, SANS, self.BODY)
             block.text(self.RIGHT, y, format_money(tender.amount_cents), SANS, self.BODY, "right")
@@ -612,23 +474,23 @@ class LetterReceipt:
                 block.text(self.TENDER_DETAIL, y if n == 0 else block.row(self.BODY, 1.5), part, SANS, self.BODY,
                            gray=0.2)
         if _shows_change(snapshot):
-            block.ops.append(_Rule(self.TOTALS_LEFT, self.RIGHT, block.height, 0.3))
+            block.ops.append(Rule(self.TOTALS_LEFT, self.RIGHT, block.height, 0.3))
             block.gap(3)
             self.pair(block, "Change", format_money(snapshot.change_cents), SANS_BOLD, self.BODY + 1)
         return block
 
-    def barcode(self) -> _Block:
-        number, block = self.snapshot.receipt_number, _Block()
+    def barcode(self) -> Block:
+        number, block = self.snapshot.receipt_number, Block()
         block.gap(22)
         widget = _barcode(number, self.BAR_WIDTH, self.BAR_HEIGHT)
         block.gap(self.BAR_HEIGHT)
-        block.ops.append(_Barcode(self.LEFT, block.height, widget))
+        block.ops.append(Figure(self.LEFT, block.height, widget.drawOn))
         block.gap(3)
         block.text(self.LEFT + widget.width / 2, block.row(10), number, SANS, 10, "centre")
         return block
 
-    def footer(self, page: int, pages: int) -> _Block:
-        snapshot, block = self.snapshot, _Block()
+    def footer(self, page: int, pages: int) -> Block:
+        snapshot, block = self.snapshot, Block()
         block.rule(self.LEFT, self.RIGHT, width=0.5, space=0)
         block.gap(4)
         y = block.row(self.SMALL)
@@ -641,8 +503,8 @@ class LetterReceipt:
         block.text(self.RIGHT, y, "Keep this receipt for your records.", SANS_BOLD, self.SMALL, "right")
         return block
 
-    def running_head(self) -> _Block:
-        snapshot, block = self.snapshot, _Block()
+    def running_head(self) -> Block:
+        snapshot, block = self.snapshot, Block()
         y = block.row(self.BODY)
         block.text(self.LEFT, y, snapshot.issuer.city, SANS_BOLD, self.BODY)
         block.text(self.RIGHT, y, f"{_title(snapshot).title()} {snapshot.receipt_number} (continued)", SANS,
@@ -656,12 +518,8 @@ class LetterReceipt:
 
 def _canvas(buffer: io.BytesIO, size: tuple[float, float], snapshot: ReceiptSnapshot,
             pagecompression: int) -> Canvas:
-    canvas = Canvas(buffer, pagesize=size, pageCompression=pagecompression, invariant=1)
-    canvas.setTitle(f"Receipt {snapshot.receipt_number}")
-    canvas.setAuthor(snapshot.issuer.city)
-    canvas.setSubject(snapshot.issuer.counter)
-    canvas.setCreator("Counter")
-    return canvas
+    return new_canvas(buffer, size, title=f"Receipt {snapshot.receipt_number}", author=snapshot.issuer.city,
+                      subject=snapshot.issuer.counter, pagecompression=pagecompression)
 
 
 def _diagonal_void(canvas: Canvas, x: float, y: float, size: float) -> None:
@@ -674,7 +532,7 @@ def _diagonal_void(canvas: Canvas, x: float, y: float, size: float) -> None:
     text = canvas.beginText()
     text.setTextRenderMode(1)
     text.setFont(SANS_BOLD, size)
-    text.setTextOrigin(-_width(_VOID_TEXT, SANS_BOLD, size) / 2, -size * 0.36)
+    text.setTextOrigin(-text_width(_VOID_TEXT, SANS_BOLD, size) / 2, -size * 0.36)
     text.textOut(_VOID_TEXT)
     canvas.drawText(text)
     canvas.restoreState()
