@@ -8,6 +8,7 @@ from __future__ import annotations
 from counter_app.clock import Clock
 from counter_app.config import Settings
 from counter_app.payments.receipt import Issuer
+from counter_app.services.audit import Auditor
 from counter_app.services.auth import AuthService
 from counter_app.services.container import Counter
 from counter_app.services.directory import DirectoryService
@@ -51,21 +52,22 @@ def build_counter(
 
         renderer = render_receipt
     uow = SqlUnitOfWorkFactory(writer, reader)
+    auditor = Auditor(clock, settings.workstation)
     from counter_app.sync.connection import central_connection, open_central
 
     connection = central_connection(settings)
     counter = Counter(
         settings=settings,
         clock=clock,
-        payments=PaymentService(uow, clock, settings.workstation, issuer),
-        auth=AuthService(uow),
-        receipts=ReceiptService(uow, clock, renderer),
+        payments=PaymentService(uow, clock, settings.workstation, issuer, auditor),
+        auth=AuthService(uow, clock, auditor),
+        receipts=ReceiptService(uow, clock, renderer, auditor),
         visits=VisitService(uow, clock, settings.workstation),
         questions=QuestionService(uow),
         directory=DirectoryService(uow),
         referrals=ReferralService(uow, clock, settings.workstation),
         drawers=DrawerService(uow, clock, settings.workstation, tolerance_cents=settings.drawer_tolerance_cents,
-                              verify_float=settings.verify_float),
+                              verify_float=settings.verify_float, auditor=auditor),
         sync=SyncService(uow, clock, settings.workstation, lambda: open_central(connection), connection.label),
         demo_seeded=demo_seeded,
         _engine=engine,

@@ -48,5 +48,5 @@ class DirectoryService:
 
 
 def _supervisor_only(staff: StaffMember) -> None:
-    if not staff.is_supervisor:
+    if not staff.can("manage_directory"):
         raise UserError("Only a supervisor can change the directory.", "supervisor")

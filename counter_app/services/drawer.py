@@ -15,6 +15,7 @@ from counter_app.drawer.denominations import CashCount, parse_count
 from counter_app.drawer.reconciliation import DrawerClose, Movement, Reconciliation, reconcile
 from counter_app.drawer.session import CloseCheck, DrawerError, MovementKind, check_close, check_movement
 from counter_app.payments.money import parse_amount
+from counter_app.services.audit import Auditor
 from counter_app.services.ports import UnitOfWork, UnitOfWorkFactory
 from counter_app.services.records import StaffMember
 from counter_app.services.records_drawer import DrawerSession, MovementRecord
@@ -40,8 +41,9 @@ def to_movements(records: list[MovementRecord]) -> list[Movement]:
 
 class DrawerService:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, workstation: str, *, tolerance_cents: int = 25,
-                 verify_float: bool = False) -> None:
+                 verify_float: bool = False, auditor: Auditor | None = None) -> None:
         self._uow = uow
+        self.auditor = auditor or Auditor(clock, workstation)
         self.clock = clock
         self.workstation = workstation
         self.tolerance_cents = tolerance_cents
@@ -71,6 +73,8 @@ class DrawerService:
             )
             uow.drawers.add(session)
             uow.outbox.add("drawer_opened", session.id, session_payload(session), now)
+            self.auditor.record(uow, "drawer_open", actor=cashier.staff_no, object_ref=f"drawer:{session.id}",
+                                float_cents=count.total_cents, verified_by=verifier.staff_no if verifier else "")
             uow.commit()
         return session
 
@@ -92,7 +96,7 @@ class DrawerService:
         """Paid in, paid out, pickup or no-sale; the first two and no-sale need another person's approval."""
         amount = 0 if kind is MovementKind.NO_SALE else parse_amount(amount_text)
         if kind.needs_supervisor:
-            if supervisor is None or not supervisor.is_supervisor:
+            if supervisor is None or not supervisor.can(f"approve_{kind.value}"):
                 raise DrawerError(f"{kind.label} needs a supervisor's approval.", "supervisor")
             if supervisor.id == cashier.id:
                 raise DrawerError("A supervisor cannot approve their own drawer.", "supervisor")
@@ -109,6 +113,8 @@ class DrawerService:
             payload = asdict(record)
             payload["at"] = now.isoformat()
             uow.outbox.add("cash_movement", record.id, payload, now)
+            self.auditor.record(uow, kind.value, actor=cashier.staff_no, object_ref=f"drawer:{session.id}",
+                                amount_cents=amount, reason=text, supervisor=supervisor.staff_no if supervisor else "")
             uow.commit()
         return record
 
@@ -160,7 +166,7 @@ class DrawerService:
                 raise DrawerError(f"Check the {len(running.cheques)} cheque(s) against the list, then tick the box.",
                                   "cheques")
             check = CloseCheck(running.cash.expected, counted.total_cents, self.tolerance_cents)
-            approver = supervisor.id if supervisor and supervisor.is_supervisor else None
+            approver = supervisor.id if supervisor and supervisor.can("approve_over_short") else None
             text = check_close(check, approver, cashier.id, note)
             number = uow.sequences.next_number(f"z:{self.workstation}")
             closed = replace(
@@ -177,6 +183,9 @@ class DrawerService:
             close_id = str(uuid.uuid5(uuid.UUID(closed.id), "close"))
             uow.outbox.add("drawer_closed", close_id, session_payload(closed), now)
             uow.outbox.add("z_report", z_id, report, now)
+            self.auditor.record(uow, "drawer_close", actor=cashier.staff_no, object_ref=f"drawer:{closed.id}",
+                                z_number=closed.z_number or "", over_short_cents=check.over_short,
+                                supervisor=supervisor.staff_no if approver and supervisor else "")
             uow.commit()
         return closed, final
 

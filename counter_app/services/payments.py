@@ -27,6 +27,7 @@ from counter_app.payments.money import format_money, parse_amount
 from counter_app.payments.receipt import Issuer, ReceiptSnapshot, snapshot_of
 from counter_app.payments.reversals import check_reason, ensure_voidable, plan_refund, refund_tender_kinds
 from counter_app.payments.sale import Sale, SaleLine, Settlement, bill_line, fixed_line, open_line
+from counter_app.services.audit import Auditor
 from counter_app.services.ports import UnitOfWork, UnitOfWorkFactory
 from counter_app.services.records import (
     StaffMember,
@@ -74,8 +75,10 @@ class RefundOptions:
 
 
 class PaymentService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, workstation: str, issuer: Issuer | None = None) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, workstation: str, issuer: Issuer | None = None,
+                 auditor: Auditor | None = None) -> None:
         self._uow = uow
+        self.auditor = auditor or Auditor(clock, workstation)
         self.clock = clock
         self.workstation = workstation
         self.issuer = issuer or Issuer()
@@ -243,7 +246,7 @@ class PaymentService:
     def void(self, receipt_number: str, cashier: StaffMember, supervisor: StaffMember, reason: str) -> None:
         """Void today's receipt: it is kept, marked void, and the bill balances it reduced are restored."""
         why = check_reason(reason)
-        if supervisor.id == cashier.id or not supervisor.is_supervisor:
+        if supervisor.id == cashier.id or not supervisor.can("approve_void"):
             raise PaymentError("A different supervisor must approve the void.", "supervisor")
         today = self.clock.today()
         with self._uow() as uow:
@@ -264,6 +267,9 @@ class PaymentService:
                 "voided_at": void.voided_at.isoformat(), "cashier": cashier.staff_no,
                 "supervisor": supervisor.staff_no, "reason": why, "workstation": self.workstation,
             }, void.voided_at)
+            self.auditor.record(uow, "void", actor=cashier.staff_no, object_ref=f"receipt:{original.receipt_number}",
+                                supervisor=supervisor.staff_no, reason=why, total_cents=sum(
+                                    ln.total_cents for ln in original.lines))
             uow.commit()
 
     def _restore_accounts(self, uow: UnitOfWork, original: StoredTransaction, indexes: Any) -> None:
@@ -295,7 +301,7 @@ class PaymentService:
     ) -> CompletedPayment:
         """A new refund transaction against the original receipt, with its own receipt number."""
         why = check_reason(reason)
-        if supervisor.id == cashier.id or not supervisor.is_supervisor:
+        if supervisor.id == cashier.id or not supervisor.can("approve_refund"):
             raise PaymentError("A different supervisor must approve the refund.", "supervisor")
         with self._uow() as uow:
             original = uow.transactions.by_receipt(receipt_number.strip().upper())
@@ -319,6 +325,9 @@ class PaymentService:
             payload.update(supervisor=supervisor.staff_no, refund_of_receipt=original.receipt_number)
             uow.outbox.add("transaction", record.id, payload, record.created_at)
             self._log_payment(uow, record, cashier, visit_id, None)
+            self.auditor.record(uow, "refund", actor=cashier.staff_no, object_ref=f"receipt:{record.receipt_number}",
+                                original=original.receipt_number, supervisor=supervisor.staff_no, reason=why,
+                                total_cents=plan.settlement.total)
             uow.commit()
         return CompletedPayment(record.id, record.receipt_number, record.snapshot, plan.settlement)
 

@@ -7,6 +7,7 @@ from typing import Protocol
 from counter_app.clock import Clock
 from counter_app.payments.errors import PaymentError
 from counter_app.payments.receipt import ReceiptSnapshot
+from counter_app.services.audit import Auditor
 from counter_app.services.ports import UnitOfWorkFactory
 from counter_app.services.records import StaffMember
 
@@ -18,10 +19,11 @@ class ReceiptRenderer(Protocol):
 
 
 class ReceiptService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, renderer: ReceiptRenderer) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, renderer: ReceiptRenderer, auditor: Auditor) -> None:
         self._uow = uow
         self._clock = clock
         self._render = renderer
+        self.auditor = auditor
 
     def preview(self, receipt_number: str, layout: str = "thermal") -> bytes:
         """What the receipt would look like printed now (a copy if it was printed before); nothing is logged."""
@@ -42,6 +44,9 @@ class ReceiptService:
             copy = force_copy or uow.transactions.print_count(found.id) > 0
             pdf = self._render(found.snapshot, copy=copy, void=found.status == "void", layout=_check(layout))
             uow.transactions.add_print(found.id, self._clock.now(), staff.id if staff else None, copy)
+            if copy:
+                self.auditor.record(uow, "reprint", actor=staff.staff_no if staff else None,
+                                    object_ref=f"receipt:{found.receipt_number}", layout=layout)
             uow.commit()
         return pdf
 

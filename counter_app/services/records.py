@@ -16,16 +16,23 @@ class StaffMember:
     name: str
     role: str  # cashier | supervisor | administrator
     active: bool = True
+    permissions: frozenset[str] = frozenset()
+
+    def can(self, permission: str) -> bool:
+        """Roles and their permissions are data (resources/reference/roles.json)."""
+        return permission in self.permissions
 
     @property
     def is_supervisor(self) -> bool:
-        return self.role in ("supervisor", "administrator")
+        return self.can("approve_void")
 
 
 @dataclass(frozen=True, slots=True)
 class StaffCredentials:
     member: StaffMember
     pin_hash: str
+    failed_attempts: int = 0
+    locked_until: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

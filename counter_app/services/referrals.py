@@ -82,7 +82,7 @@ class ReferralService:
 
     def update_status(self, referral_id: str, status: str, note: str, supervisor: StaffMember) -> Referral:
         """A supervisor's local status change; the central database's own updates arrive through sync."""
-        if not supervisor.is_supervisor:
+        if not supervisor.can("update_referrals"):
             raise ReferralError("Only a supervisor can change a referral's status.", "supervisor")
         try:
             new = Status(status)

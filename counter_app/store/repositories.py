@@ -29,6 +29,7 @@ from counter_app.store.schema import (
     OutboxRow,
     ReceiptPrintRow,
     ReceiptSequenceRow,
+    RolePermissionRow,
     ServiceRow,
     StaffRow,
     TenderRow,
@@ -107,17 +108,62 @@ class SqlStaff:
     def __init__(self, session: Session) -> None:
         self.session = session
 
+    def roles(self) -> dict[str, frozenset[str]]:
+        found: dict[str, set[str]] = {}
+        for role, permission in self.session.execute(
+            select(RolePermissionRow.role_code, RolePermissionRow.permission)
+        ):
+            found.setdefault(role, set()).add(permission)
+        return {role: frozenset(perms) for role, perms in found.items()}
+
+    def _credentials(self, row: StaffRow) -> StaffCredentials:
+        permissions = frozenset(self.session.scalars(
+            select(RolePermissionRow.permission).where(RolePermissionRow.role_code == row.role)
+        ))
+        member = StaffMember(row.id, row.staff_no, row.name, row.role, row.active, permissions)
+        return StaffCredentials(member, row.pin_hash, row.failed_attempts, row.locked_until)
+
     def by_number(self, staff_no: str) -> StaffCredentials | None:
         row = self.session.scalar(select(StaffRow).where(StaffRow.staff_no == staff_no))
-        return _credentials(row) if row else None
+        return self._credentials(row) if row else None
 
     def by_id(self, staff_id: int) -> StaffCredentials | None:
         row = self.session.get(StaffRow, staff_id)
-        return _credentials(row) if row else None
+        return self._credentials(row) if row else None
 
+    def record_failure(self, staff_id: int, locked_until: datetime | None) -> int:
+        row = self.session.get(StaffRow, staff_id)
+        assert row is not None
+        row.failed_attempts += 1
+        if locked_until is not None:
+            row.locked_until = locked_until
+        self.session.flush()
+        return row.failed_attempts
 
-def _credentials(row: StaffRow) -> StaffCredentials:
-    return StaffCredentials(StaffMember(row.id, row.staff_no, row.name, row.role, row.active), row.pin_hash)
+    def clear_failures(self, staff_id: int) -> None:
+        self.session.execute(update(StaffRow).where(StaffRow.id == staff_id).values(failed_attempts=0,
+                                                                                    locked_until=None))
+
+    def all(self) -> list[StaffCredentials]:
+        return [self._credentials(row) for row in self.session.scalars(select(StaffRow).order_by(StaffRow.staff_no))]
+
+    def add(self, staff_no: str, name: str, role: str, pin_hash: str) -> int:
+        row = StaffRow(staff_no=staff_no, name=name, role=role, pin_hash=pin_hash, active=True)
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def update(self, staff_id: int, *, active: bool | None = None, pin_hash: str | None = None,
+               role: str | None = None) -> None:
+        values: dict[str, object] = {}
+        if active is not None:
+            values["active"] = active
+        if pin_hash is not None:
+            values.update(pin_hash=pin_hash, failed_attempts=0, locked_until=None)
+        if role is not None:
+            values["role"] = role
+        if values:
+            self.session.execute(update(StaffRow).where(StaffRow.id == staff_id).values(**values))
 
 
 class SqlTransactions:

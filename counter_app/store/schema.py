@@ -22,6 +22,8 @@ class StaffRow(Base):
     role: Mapped[str] = mapped_column(String(20))
     pin_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class GstCodeRow(Base):
@@ -407,3 +409,34 @@ class SyncLogRow(Base):
     records: Mapped[int] = mapped_column(Integer)
     ok: Mapped[bool] = mapped_column(Boolean)
     message: Mapped[str] = mapped_column(Text)
+
+
+class RoleRow(Base):
+    __tablename__ = "roles"
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+
+
+class RolePermissionRow(Base):
+    """What a role may do: data, so a city can change it without a new release."""
+
+    __tablename__ = "role_permissions"
+    role_code: Mapped[str] = mapped_column(ForeignKey("roles.code"), primary_key=True)
+    permission: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+class AuditRow(Base):
+    """Append-only, hash-chained audit log (see counter_app/security/audit_chain.py)."""
+
+    __tablename__ = "audit_log"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    id: Mapped[str] = mapped_column(String(36), unique=True)
+    at: Mapped[str] = mapped_column(String(40))  # ISO 8601 UTC text, exactly as hashed
+    workstation: Mapped[str] = mapped_column(String(8))
+    actor: Mapped[str | None] = mapped_column(String(10))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    outcome: Mapped[str] = mapped_column(String(10))
+    object_ref: Mapped[str | None] = mapped_column(String(80))
+    detail: Mapped[str] = mapped_column(Text)  # canonical JSON
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))

@@ -19,6 +19,8 @@ from counter_app.store.schema import (
     DepartmentRow,
     GlAccountRow,
     GstCodeRow,
+    RolePermissionRow,
+    RoleRow,
     ServiceRow,
     SpecialistRoleRow,
     SpecialistRow,
@@ -39,6 +41,12 @@ def seed_reference(session: Session, folder: Path | None = None) -> None:
         session.merge(GstCodeRow(**item))
     for item in _load(folder / "gl_accounts.json"):
         session.merge(GlAccountRow(**item))
+    for role in _load(folder / "roles.json"):
+        session.merge(RoleRow(code=role["code"], name=role["name"]))
+        session.flush()
+        session.execute(delete(RolePermissionRow).where(RolePermissionRow.role_code == role["code"]))
+        for permission in role["permissions"]:
+            session.add(RolePermissionRow(role_code=role["code"], permission=permission))
     for order, item in enumerate(_load(folder / "topics.json")):
         session.merge(TopicRow(sort_order=order, **item))
     for item in _load(folder / "departments.json"):

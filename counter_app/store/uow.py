@@ -6,6 +6,7 @@ from typing import Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from counter_app.store.audit_repository import SqlAudit
 from counter_app.store.directory_repository import SqlDirectory
 from counter_app.store.drawer_repository import SqlDrawers
 from counter_app.store.knowledge_repository import SqlKnowledge
@@ -34,6 +35,7 @@ class SqlUnitOfWork:
         self.drawers = SqlDrawers(self.session)
         self.sequences = SqlSequences(self.session)
         self.sync = SqlSync(self.session)
+        self.audit = SqlAudit(self.session)
         return self
 
     def __exit__(self, *exc: object) -> None:
