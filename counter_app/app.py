@@ -8,7 +8,8 @@ from __future__ import annotations
 from counter_app.clock import Clock
 from counter_app.config import Settings
 from counter_app.payments.receipt import Issuer
-from counter_app.services.audit import Auditor
+from counter_app.services.admin import AdminService
+from counter_app.services.audit import Auditor, AuditService
 from counter_app.services.auth import AuthService
 from counter_app.services.container import Counter
 from counter_app.services.directory import DirectoryService
@@ -53,7 +54,7 @@ def build_counter(
         renderer = render_receipt
     uow = SqlUnitOfWorkFactory(writer, reader)
     auditor = Auditor(clock, settings.workstation)
-    from counter_app.sync.connection import central_connection, open_central
+    from counter_app.sync.connection import central_audit_head, central_connection, open_central
 
     connection = central_connection(settings)
     counter = Counter(
@@ -69,6 +70,8 @@ def build_counter(
         drawers=DrawerService(uow, clock, settings.workstation, tolerance_cents=settings.drawer_tolerance_cents,
                               verify_float=settings.verify_float, auditor=auditor),
         sync=SyncService(uow, clock, settings.workstation, lambda: open_central(connection), connection.label),
+        audit=AuditService(uow, lambda: central_audit_head(connection, settings.workstation)),
+        admin=AdminService(uow, clock, auditor),
         demo_seeded=demo_seeded,
         _engine=engine,
     )

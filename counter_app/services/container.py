@@ -7,6 +7,8 @@ from typing import Any
 
 from counter_app.clock import Clock
 from counter_app.config import Settings
+from counter_app.services.admin import AdminService
+from counter_app.services.audit import AuditService
 from counter_app.services.auth import AuthService
 from counter_app.services.directory import DirectoryService
 from counter_app.services.drawer import DrawerService
@@ -33,6 +35,8 @@ class Counter:
     referrals: ReferralService
     drawers: DrawerService
     sync: SyncService
+    audit: AuditService
+    admin: AdminService
     demo_seeded: bool = False
     _engine: Any = field(default=None, repr=False)
 

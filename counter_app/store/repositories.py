@@ -56,6 +56,16 @@ class SqlCatalog:
     def gl_accounts(self) -> list[GlAccount]:
         return [GlAccount(r.code, r.name) for r in self.session.scalars(select(GlAccountRow).order_by("code"))]
 
+    def service_fields(self, code: str) -> dict[str, Any] | None:
+        row = self.session.get(ServiceRow, code)
+        if row is None:
+            return None
+        return {"name": row.name, "kind": row.kind, "amount_cents": row.amount_cents,
+                "allowed_tenders": row.allowed_tenders, "active": row.active}
+
+    def update_service(self, code: str, changes: dict[str, Any]) -> None:
+        self.session.execute(update(ServiceRow).where(ServiceRow.code == code).values(**changes))
+
     def topics(self) -> list[Topic]:
         rows = self.session.scalars(select(TopicRow).order_by(TopicRow.sort_order))
         return [Topic(r.code, r.label, r.quick_key) for r in rows]

@@ -60,3 +60,15 @@ def open_central(connection: CentralConnection) -> CentralStore:
         store.init()
         seed_central(store, demo=True)
     return store
+
+
+def central_audit_head(connection: CentralConnection, workstation: str) -> tuple[int, str] | None:
+    """The centre's last audit hash for this workstation, or None when the centre cannot be reached."""
+    try:
+        store = open_central(connection)
+        try:
+            return store.audit_head(workstation)
+        finally:
+            store.engine.dispose()
+    except Exception:  # unreachable, not initialised, wrong password: verify locally only
+        return None

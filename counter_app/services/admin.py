@@ -1,0 +1,175 @@
+"""Administration: staff (create, disable, reset PIN, unlock) and the fee schedule. Audited, and sent central."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from counter_app.clock import Clock
+from counter_app.errors import UserError
+from counter_app.payments.card_data import refuse_card_number
+from counter_app.payments.catalog import TenderKind
+from counter_app.payments.money import format_plain, parse_amount
+from counter_app.security.pins import hash_pin
+from counter_app.services.audit import Auditor
+from counter_app.services.ports import UnitOfWork, UnitOfWorkFactory
+from counter_app.services.records import StaffMember
+
+_STAFF_NO = re.compile(r"^\d{4,6}$")
+_PIN = re.compile(r"^\d{4,12}$")
+
+
+class AdminError(UserError):
+    """An administration rule refused the change."""
+
+
+@dataclass(frozen=True, slots=True)
+class StaffRow:
+    id: int
+    staff_no: str
+    name: str
+    role: str
+    active: bool
+    locked: bool
+    failed_attempts: int
+
+
+def check_pin(pin: str) -> str:
+    value = (pin or "").strip()
+    if not _PIN.match(value):
+        raise AdminError("A PIN is 4 to 12 digits.", "pin")
+    if len(set(value)) == 1 or value in "0123456789012" or value in "9876543210":
+        raise AdminError("Choose a PIN that is not a repeated or running sequence of digits.", "pin")
+    return value
+
+
+def check_name(name: str) -> str:
+    value = " ".join((name or "").split())
+    refuse_card_number(value, "name")
+    if not 2 <= len(value) <= 80 or any(ch.isdigit() for ch in value):
+        raise AdminError("Type the person's name (2 to 80 letters, no digits).", "name")
+    return value
+
+
+class AdminService:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, auditor: Auditor) -> None:
+        self._uow = uow
+        self.clock = clock
+        self.auditor = auditor
+
+    def _require(self, admin: StaffMember, permission: str) -> None:
+        if not admin.can(permission):
+            raise AdminError("Only an administrator can do this.", "admin")
+
+    def staff(self, admin: StaffMember) -> list[StaffRow]:
+        self._require(admin, "manage_staff")
+        now = self.clock.now()
+        with self._uow(read_only=True) as uow:
+            return [StaffRow(c.member.id, c.member.staff_no, c.member.name, c.member.role, c.member.active,
+                             bool(c.locked_until and c.locked_until > now), c.failed_attempts)
+                    for c in uow.staff.all()]
+
+    def roles(self) -> list[str]:
+        with self._uow(read_only=True) as uow:
+            return sorted(uow.staff.roles())
+
+    def create_staff(self, admin: StaffMember, staff_no: str, name: str, role: str, pin: str) -> int:
+        self._require(admin, "manage_staff")
+        number = (staff_no or "").strip()
+        if not _STAFF_NO.match(number):
+            raise AdminError("A staff number is 4 to 6 digits.", "staff_no")
+        person, secret = check_name(name), check_pin(pin)
+        with self._uow() as uow:
+            if role not in uow.staff.roles():
+                raise AdminError("Choose a role: cashier, supervisor or administrator.", "role")
+            if uow.staff.by_number(number) is not None:
+                raise AdminError(f"Staff number {number} is already used.", "staff_no")
+            staff_id = uow.staff.add(number, person, role, hash_pin(secret))
+            self._publish(uow, number, admin, "staff_create", name=person, role=role)
+            uow.commit()
+        return staff_id
+
+    def set_active(self, admin: StaffMember, staff_no: str, active: bool) -> None:
+        self._require(admin, "manage_staff")
+        with self._uow() as uow:
+            target = self._target(uow, staff_no)
+            if target.id == admin.id and not active:
+                raise AdminError("You cannot disable your own account.", "staff_no")
+            uow.staff.update(target.id, active=active)
+            self._publish(uow, target.staff_no, admin, "staff_enable" if active else "staff_disable")
+            uow.commit()
+
+    def reset_pin(self, admin: StaffMember, staff_no: str, new_pin: str) -> None:
+        self._require(admin, "manage_staff")
+        digest = hash_pin(check_pin(new_pin))
+        with self._uow() as uow:
+            target = self._target(uow, staff_no)
+            uow.staff.update(target.id, pin_hash=digest)
+            self._publish(uow, target.staff_no, admin, "staff_reset_pin")
+            uow.commit()
+
+    def unlock(self, admin: StaffMember, staff_no: str) -> None:
+        self._require(admin, "unlock_staff")
+        with self._uow() as uow:
+            target = self._target(uow, staff_no)
+            uow.staff.clear_failures(target.id)
+            self.auditor.record(uow, "staff_unlock", actor=admin.staff_no, object_ref=f"staff:{target.staff_no}")
+            uow.commit()
+
+    def _target(self, uow: UnitOfWork, staff_no: str) -> StaffMember:
+        found = uow.staff.by_number((staff_no or "").strip()[:10])
+        if found is None:
+            raise AdminError(f"No staff number {(staff_no or '').strip()[:10]}.", "staff_no")
+        return found.member
+
+    def _publish(self, uow: UnitOfWork, staff_no: str, admin: StaffMember, action: str, **detail: Any) -> None:
+        """Staff changes go central (with the PIN hash, never the PIN) and into the audit trail."""
+        found = uow.staff.by_number(staff_no)
+        assert found is not None
+        member = found.member
+        payload = {"staff_no": member.staff_no, "name": member.name, "role": member.role, "active": member.active,
+                   "pin_hash": found.pin_hash, "changed_by": admin.staff_no, "change": action}
+        entry = self.auditor.record(uow, action, actor=admin.staff_no, object_ref=f"staff:{staff_no}", **detail)
+        uow.outbox.add("staff_change", entry.id, payload, self.clock.now())
+
+    # -- fee schedule ---------------------------------------------------------------------------------------
+    def update_service(self, admin: StaffMember, code: str, *, name: str | None = None,
+                       amount_text: str | None = None, tenders: list[str] | None = None,
+                       active: bool | None = None) -> None:
+        """Change a fee or which tenders a service accepts; the old and new values go in the audit trail."""
+        self._require(admin, "edit_fee_schedule")
+        changes: dict[str, Any] = {}
+        if name is not None:
+            text = " ".join(name.split())
+            refuse_card_number(text, "name")
+            if not 3 <= len(text) <= 120:
+                raise AdminError("A service name is 3 to 120 characters.", "name")
+            changes["name"] = text
+        if amount_text is not None:
+            changes["amount_cents"] = parse_amount(amount_text)
+        if tenders is not None:
+            try:
+                kinds = sorted({TenderKind(t).value for t in tenders})
+            except ValueError:
+                raise AdminError("Unknown tender kind.", "tenders") from None
+            if not kinds:
+                raise AdminError("A service accepts at least one tender.", "tenders")
+            changes["allowed_tenders"] = ",".join(kinds)
+        if active is not None:
+            changes["active"] = active
+        if not changes:
+            raise AdminError("Nothing to change.", "service")
+        with self._uow() as uow:
+            before = uow.catalog.service_fields(code)
+            if before is None:
+                raise AdminError(f"No service with code {code[:16]}.", "service")
+            if "amount_cents" in changes and before.get("kind") != "fixed":
+                raise AdminError("Only fixed fees have an amount in the fee schedule.", "amount")
+            uow.catalog.update_service(code, changes)
+            shown = {k: (format_plain(v) if k == "amount_cents" else v) for k, v in changes.items()}
+            entry = self.auditor.record(uow, "fee_change", actor=admin.staff_no, object_ref=f"service:{code}",
+                                        before={k: before.get(k) for k in changes}, after=shown)
+            uow.outbox.add("fee_change", entry.id, {"code": code, "changes": changes, "changed_by": admin.staff_no},
+                           self.clock.now())
+            uow.commit()
