@@ -18,8 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from counter_app.payments.card_data import CARD_NUMBER_MESSAGE
 from counter_app.payments.catalog import BillType
-from counter_app.payments.check_digits import damm_valid
+from counter_app.payments.check_digits import damm_valid, luhn_valid
 from counter_app.payments.errors import PaymentError
 from counter_app.payments.money import percent_of
 
@@ -66,6 +67,8 @@ def parse_account(text: str, expected: BillType | None = None) -> tuple[BillType
     if not (digits.isascii() and digits.isdigit()):
         raise PaymentError(f"“{text.strip()[:30]}” is not an account number: digits only.", "account")
     kind = LENGTHS.get(len(digits))
+    if 13 <= len(digits) <= 19 and luhn_valid(digits) and not (kind and damm_valid(digits)):
+        raise PaymentError(CARD_NUMBER_MESSAGE, "account")
     if expected is not None and kind is not expected:
         want = _LENGTH_OF[expected]
         raise PaymentError(

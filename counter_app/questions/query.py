@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from counter_app.errors import UserError
+from counter_app.payments.card_data import refuse_card_number
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 12
@@ -23,6 +24,7 @@ def words_of(text: str) -> list[str]:
 def check_search_text(text: str) -> str:
     if len(text) > MAX_QUERY_CHARS:
         raise UserError(f"Search is limited to {MAX_QUERY_CHARS} characters: type a few key words.", "search")
+    refuse_card_number(text, "search")
     return text
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from counter_app.clock import Clock
 from counter_app.payments.accounts import BillAccount, format_account, parse_account
+from counter_app.payments.card_data import refuse_card_number
 from counter_app.payments.catalog import (
     BillType,
     GlAccount,
@@ -95,7 +96,8 @@ class PaymentService:
         return self._catalog
 
     def search(self, text: str, limit: int = 30) -> list[Service]:
-        return search_services(list(self.catalog().services), text, limit)
+        refuse_card_number(text or "", "search")
+        return search_services(list(self.catalog().services), text[:100], limit)
 
     def quick_key(self, number: int) -> Service | None:
         return next((s for s in self.catalog().services if s.quick_key == number), None)
