@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from counter_app.payments.accounts import LENGTHS, digits_of, format_account
 from counter_app.payments.card_data import refuse_card_number
+from counter_app.payments.check_digits import damm_valid
 from counter_app.referrals.business_hours import add_business_hours
 from counter_app.referrals.contact import Contact, ReferralError
 
@@ -128,6 +130,15 @@ def _text(value: str, field: str, limit: int) -> str:
     return text
 
 
+def _account(value: str) -> str:
+    """An account or roll number the counter can check is kept as typed (a roll number may pass Luhn too)."""
+    text = " ".join((value or "").split())
+    digits = digits_of(text)
+    if len(digits) in LENGTHS and damm_valid(digits):
+        return format_account(digits)
+    return _text(text, "account", 20)
+
+
 def make_referral(
     request: ReferralRequest,
     departments: dict[str, Department],
@@ -174,7 +185,7 @@ def make_referral(
         contact=contact,
         callback_window=window if request.mode is Mode.CALLBACK else "",
         address=_text(request.address, "address", 120),
-        account_number=_text(request.account_number, "account", 20),
+        account_number=_account(request.account_number),
         related_receipt=_text(request.related_receipt, "related_receipt", 20).upper(),
         topic=request.topic,
         requested_at=now,
