@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from counter_app.clock import Clock
 from counter_app.config import Settings
+from counter_app.export.exporter import ReconciliationExporter
 from counter_app.payments.receipt import Issuer
 from counter_app.services.admin import AdminService
 from counter_app.services.audit import Auditor, AuditService
@@ -68,7 +69,8 @@ def build_counter(
         directory=DirectoryService(uow),
         referrals=ReferralService(uow, clock, settings.workstation),
         drawers=DrawerService(uow, clock, settings.workstation, tolerance_cents=settings.drawer_tolerance_cents,
-                              verify_float=settings.verify_float, auditor=auditor),
+                              verify_float=settings.verify_float, auditor=auditor,
+                              writer=ReconciliationExporter()),
         sync=SyncService(uow, clock, settings.workstation, lambda: open_central(connection), connection.label),
         audit=AuditService(uow, lambda: central_audit_head(connection, settings.workstation)),
         admin=AdminService(uow, clock, auditor),

@@ -6,8 +6,10 @@ Every record here goes to the central 311 database through the outbox, in the sa
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from counter_app.clock import Clock
@@ -16,7 +18,7 @@ from counter_app.drawer.reconciliation import DrawerClose, Movement, Reconciliat
 from counter_app.drawer.session import CloseCheck, DrawerError, MovementKind, check_close, check_movement
 from counter_app.payments.money import parse_amount
 from counter_app.services.audit import Auditor
-from counter_app.services.ports import UnitOfWork, UnitOfWorkFactory
+from counter_app.services.ports import ReconciliationWriter, UnitOfWork, UnitOfWorkFactory
 from counter_app.services.records import StaffMember
 from counter_app.services.records_drawer import DrawerSession, MovementRecord
 
@@ -41,8 +43,10 @@ def to_movements(records: list[MovementRecord]) -> list[Movement]:
 
 class DrawerService:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, workstation: str, *, tolerance_cents: int = 25,
-                 verify_float: bool = False, auditor: Auditor | None = None) -> None:
+                 verify_float: bool = False, auditor: Auditor | None = None,
+                 writer: ReconciliationWriter | None = None) -> None:
         self._uow = uow
+        self.writer = writer
         self.auditor = auditor or Auditor(clock, workstation)
         self.clock = clock
         self.workstation = workstation
@@ -215,6 +219,44 @@ class DrawerService:
                               closes if len(closes) == len(sessions) else [], sum(s.float_cents for s in sessions),
                               self.clock.tz)
         return recon
+
+
+    def export(
+        self,
+        day: date,
+        folder: Path,
+        staff: StaffMember | None,
+        *,
+        session_id: str | None = None,
+        recon: Reconciliation | None = None,
+        scope_name: str | None = None,
+        progress: Callable[[int, str], None] | None = None,
+    ) -> list[dict[str, object]]:
+        """Write the reconciliation for one drawer or the day; log it, audit it and send the record central."""
+        if self.writer is None:
+            raise DrawerError("Exports are not available on this workstation.", "out")
+        if staff is not None and not staff.can("export") and session_id is None:
+            raise DrawerError("Only a supervisor can export the counter's day.", "export")
+        recon = recon or self.reconciliation(day, session_id)
+        basename = scope_name or (f"{day.isoformat()}_{self.workstation}" if session_id is None else
+                                  f"{day.isoformat()}_{self.workstation}_drawer-{session_id[:8]}")
+        files = self.writer.export(recon, folder, business_date=day, basename=basename,
+                                   title="End-of-day reconciliation", prepared_by=staff.name if staff else "",
+                                   progress=progress, tz=self.clock.tz)
+        records = [f.as_record() for f in files]
+        now = self.clock.now()
+        export_id = str(uuid.uuid4())
+        with self._uow() as uow:
+            uow.drawers.add_export(export_id, recon.scope[:60], day, session_id, now, staff.id if staff else None,
+                                   str(folder), records)
+            uow.outbox.add("export", export_id, {"id": export_id, "scope": recon.scope, "business_date":
+                           day.isoformat(), "session_id": session_id, "workstation": self.workstation,
+                           "files": [{k: v for k, v in r.items() if k != "path"} for r in records],
+                           "at": now.isoformat()}, now)
+            self.auditor.record(uow, "export", actor=staff.staff_no if staff else None, object_ref=basename,
+                                files=len(records), folder=str(folder)[:200])
+            uow.commit()
+        return records
 
 
 def _batch(text: str, name: str) -> int | None:

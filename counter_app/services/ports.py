@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date, datetime
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date, datetime, tzinfo
+from pathlib import Path
 from typing import Any, Protocol, Self
 
-from counter_app.drawer.reconciliation import ReconTransaction
+from counter_app.drawer.reconciliation import Reconciliation, ReconTransaction
 from counter_app.payments.accounts import BillAccount
 from counter_app.payments.catalog import GlAccount, GstCode, Service
 from counter_app.questions.article import Article
@@ -191,3 +192,18 @@ class CentralPort(Protocol):
     def apply(self, workstation: str, records: list[OutgoingRecord]) -> ApplyResult: ...
     def reference_changes(self, kind: str, since: int, limit: int = ...) -> list[ReferenceChange]: ...
     def referral_updates(self, workstation: str, since: int) -> list[ReferralUpdate]: ...
+
+
+class ExportedFileInfo(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    def as_record(self) -> dict[str, object]: ...
+
+
+class ReconciliationWriter(Protocol):
+    """Writes a reconciliation for finance (CSV, PDF, XLSX); an adapter at the edge implements it."""
+
+    def export(self, recon: Reconciliation, folder: Path, *, business_date: date, basename: str, title: str,
+               prepared_by: str = ..., approved_by: str = ..., progress: Callable[[int, str], None] | None = ...,
+               tz: tzinfo | None = ..., generated_at: datetime | None = ...) -> Sequence[ExportedFileInfo]: ...

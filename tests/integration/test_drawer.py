@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -123,3 +124,31 @@ def test_day_reconciliation_covers_every_drawer(counter: Counter) -> None:
     recon = counter.drawers.reconciliation(counter.clock.today())
     assert recon.receipts == 2 and recon.total_cents == 750 + 2_000
     assert recon.cash.float_cents == 40_000 and recon.journal_balances
+
+
+def test_export_writes_files_logs_and_audits(counter: Counter, tmp_path: Path) -> None:
+    import csv
+
+    sell(counter, "1001", "1111", "COMPOST", cash=5_000)
+    boss = counter.auth.login("2001", "9999")
+    steps: list[int] = []
+    records = counter.drawers.export(counter.clock.today(), tmp_path / "out", boss,
+                                     progress=lambda pct, label: steps.append(pct))
+    assert steps[-1] == 100 and {r["name"] for r in records} >= {"gl_journal.csv", "summary.csv"}
+    folder = tmp_path / "out" / f"{counter.clock.today().isoformat()}_CH1-02"
+    with open(folder / "gl_journal.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    debits = sum(round(float(r["debit"] or 0) * 100) for r in rows)
+    assert debits == sum(round(float(r["credit"] or 0) * 100) for r in rows) and debits > 0
+    assert rows(counter, "select count(*) from exports") == [(1,)]
+    assert ("export",) in rows(counter, "select action from audit_log")
+    assert rows(counter, "select count(*) from outbox where record_type='export'") == [(1,)]
+
+
+def test_export_to_an_unwritable_folder_is_refused_cleanly(counter: Counter, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    boss = counter.auth.login("2001", "9999")
+    with pytest.raises(UserError, match="file, not a folder"):
+        counter.drawers.export(counter.clock.today(), blocker / "out", boss)
+    assert rows(counter, "select count(*) from exports") == [(0,)]
