@@ -137,9 +137,9 @@ def test_export_writes_files_logs_and_audits(counter: Counter, tmp_path: Path) -
     assert steps[-1] == 100 and {r["name"] for r in records} >= {"gl_journal.csv", "summary.csv"}
     folder = tmp_path / "out" / f"{counter.clock.today().isoformat()}_CH1-02"
     with open(folder / "gl_journal.csv", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    debits = sum(round(float(r["debit"] or 0) * 100) for r in rows)
-    assert debits == sum(round(float(r["credit"] or 0) * 100) for r in rows) and debits > 0
+        journal = list(csv.DictReader(handle))
+    debits = sum(round(float(r["debit"] or 0) * 100) for r in journal)
+    assert debits == sum(round(float(r["credit"] or 0) * 100) for r in journal) and debits > 0
     assert rows(counter, "select count(*) from exports") == [(1,)]
     assert ("export",) in rows(counter, "select action from audit_log")
     assert rows(counter, "select count(*) from outbox where record_type='export'") == [(1,)]
