@@ -128,6 +128,7 @@ def test_day_reconciliation_covers_every_drawer(counter: Counter) -> None:
 
 def test_export_writes_files_logs_and_audits(counter: Counter, tmp_path: Path) -> None:
     import csv
+    from decimal import Decimal
 
     sell(counter, "1001", "1111", "COMPOST", cash=5_000)
     boss = counter.auth.login("2001", "9999")
@@ -138,8 +139,8 @@ def test_export_writes_files_logs_and_audits(counter: Counter, tmp_path: Path) -
     folder = tmp_path / "out" / f"{counter.clock.today().isoformat()}_CH1-02"
     with open(folder / "gl_journal.csv", encoding="utf-8") as handle:
         journal = list(csv.DictReader(handle))
-    debits = sum(round(float(r["debit"] or 0) * 100) for r in journal)
-    assert debits == sum(round(float(r["credit"] or 0) * 100) for r in journal) and debits > 0
+    debits = sum(int(Decimal(r["debit"] or "0") * 100) for r in journal)
+    assert debits == sum(int(Decimal(r["credit"] or "0") * 100) for r in journal) and debits > 0
     assert rows(counter, "select count(*) from exports") == [(1,)]
     assert ("export",) in rows(counter, "select action from audit_log")
     assert rows(counter, "select count(*) from outbox where record_type='export'") == [(1,)]
