@@ -5,9 +5,10 @@ Kept free of Qt so the headless commands and the tests build the very same graph
 
 from __future__ import annotations
 
+from typing import Any
+
 from counter_app.clock import Clock
 from counter_app.config import Settings
-from counter_app.export.exporter import ReconciliationExporter
 from counter_app.payments.receipt import Issuer
 from counter_app.services.admin import AdminService
 from counter_app.services.audit import Auditor, AuditService
@@ -31,21 +32,18 @@ def build_counter(
 ) -> Counter:
     """Open (and if needed create and migrate) the store, seed reference data, and wire the services."""
     from counter_app.store.db import check_integrity, make_engine, migrate, session_factories
-    from counter_app.store.seed import seed_demo, seed_knowledge, seed_reference
+    from counter_app.store.seed import seed_demo, seed_if_changed
     from counter_app.store.uow import SqlUnitOfWorkFactory
 
     clock = clock or Clock(settings.timezone)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     check_integrity(settings.db_path)
     engine = make_engine(settings.db_path)
-    migrated = migrate(engine, settings.db_path)
+    migrate(engine, settings.db_path)
     writer, reader = session_factories(engine)
     demo_seeded = False
     with writer() as session:
-        if migrated or settings.demo:
-            seed_reference(session)
-        if migrated:
-            seed_knowledge(session)
+        seed_if_changed(session)
         if settings.demo:
             demo_seeded = seed_demo(session, clock.today())
         session.commit()
@@ -70,7 +68,7 @@ def build_counter(
         referrals=ReferralService(uow, clock, settings.workstation),
         drawers=DrawerService(uow, clock, settings.workstation, tolerance_cents=settings.drawer_tolerance_cents,
                               verify_float=settings.verify_float, auditor=auditor,
-                              writer=ReconciliationExporter()),
+                              writer=_LazyExporter()),
         sync=SyncService(uow, clock, settings.workstation, lambda: open_central(connection), connection.label),
         audit=AuditService(uow, lambda: central_audit_head(connection, settings.workstation)),
         admin=AdminService(uow, clock, auditor),
@@ -79,3 +77,12 @@ def build_counter(
     )
     counter.visits.close_stale_visits()
     return counter
+
+
+class _LazyExporter:
+    """The export adapter, imported on first use: openpyxl and the chart code are not needed to start."""
+
+    def export(self, *args: Any, **kwargs: Any) -> Any:
+        from counter_app.export.exporter import ReconciliationExporter
+
+        return ReconciliationExporter().export(*args, **kwargs)

@@ -50,6 +50,9 @@ def load_settings(
     """Resolve settings: command line first, then environment, then ``settings.json`` in the data folder."""
     chosen = data_dir or os.environ.get("COUNTER_DATA_DIR")
     folder = Path(chosen).expanduser() if chosen else default_data_dir(demo)
+    if workstation and not _WORKSTATION.match(workstation.strip().upper()):
+        raise ConfigError(f"Workstation “{workstation.strip()[:12]}” must look like CH1-02 "
+                          "(location, dash, two digits).")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date, timedelta
 from pathlib import Path
@@ -25,6 +26,7 @@ from counter_app.store.schema import (
     SpecialistRoleRow,
     SpecialistRow,
     StaffRow,
+    SyncStateRow,
     TopicRow,
 )
 
@@ -116,3 +118,36 @@ def index_articles(session: Session, articles: list[dict[str, Any]]) -> None:
             for a in articles
         ],
     )
+
+
+def _files_hash(*paths: Path) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def seed_if_changed(session: Session) -> bool:
+    """Load the shipped reference data and knowledge base when they changed since the last load (or never ran).
+
+    Keyed by a hash of the files, kept in the same transaction as the data: a start killed half-way simply
+    loads again next time, so a store is never left without its fee schedule.
+    """
+    folder = resource_path("reference")
+    reference = sorted(folder.glob("*.json"))
+    knowledge = resource_path("knowledge", "articles.json")
+    changed = False
+    wanted = _files_hash(*reference)
+    if session.get(SyncStateRow, "reference_hash") is None or \
+            session.get(SyncStateRow, "reference_hash").value != wanted:  # type: ignore[union-attr]
+        seed_reference(session, folder)
+        session.merge(SyncStateRow(key="reference_hash", value=wanted))
+        changed = True
+    wanted_kb = _files_hash(knowledge)
+    current = session.get(SyncStateRow, "knowledge_hash")
+    if current is None or current.value != wanted_kb:
+        seed_knowledge(session, knowledge)
+        session.merge(SyncStateRow(key="knowledge_hash", value=wanted_kb))
+        changed = True
+    return changed

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import os
 import sqlite3
 import subprocess
 import sys
@@ -32,7 +33,8 @@ TENDERS = ("cash", "debit", "credit", "cheque", "money_order")
 def _no_outside_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     """The operator's own environment must not leak into the tests."""
     for name in ("COUNTER_DATA_DIR", "COUNTER_WORKSTATION", "COUNTER_T0"):
-        monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv(name, "")  # recorded, so whatever ``main`` sets is undone after the test
+        monkeypatch.delenv(name)
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -331,9 +333,18 @@ def test_no_command_starts_the_gui_with_the_probe_and_demo_logins(
     (settings, build, probe), = calls
     assert probe is True
     assert settings.workstation == "CH1-04" and settings.demo and settings.data_dir == tmp_path  # type: ignore[attr-defined]
-    assert getattr(build, "__name__", "") == "build_counter"
+    built = build(settings)  # type: ignore[operator]
+    try:
+        assert built.settings == settings and built.payments.workstation == "CH1-04"
+    finally:
+        built.close()
     shown = capsys.readouterr().out
     assert "1001 / 1111" in shown and "2001 / 9999" in shown
-    import os
-
     assert float(os.environ["COUNTER_T0"]) > 0
+
+
+def test_a_damaged_store_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    (tmp_path / "counter.sqlite3").write_bytes(b"this is not a database" * 100)
+    code, out, err = run("--data-dir", str(tmp_path), "journal")
+    assert code == 1 and out == ""
+    assert len(err.splitlines()) == 1 and "Restore it from backup" in err, err

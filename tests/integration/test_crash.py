@@ -240,10 +240,6 @@ def _kill_when_migrated(data_dir: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="build_counter seeds reference data and the knowledge base only in the "
-                   "start that migrated: a kill between the migration commit and the seed commit leaves them "
-                   "empty for good (asked the lead: seed when the tables are empty, or migrate and seed in one "
-                   "transaction)")
 def test_kill_between_migration_and_seed_still_leaves_a_usable_store(tmp_path: Path) -> None:
     _kill_when_migrated(tmp_path)
     with sqlite3.connect(tmp_path / "counter.sqlite3") as conn:
