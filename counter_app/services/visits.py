@@ -52,12 +52,14 @@ class VisitService:
     def quick_topics(self) -> list[Topic]:
         return sorted((t for t in self.topics() if t.quick_key), key=lambda t: t.quick_key or 0)
 
-    def start_visit(self, staff: StaffMember) -> VisitRef:
+    def start_visit(self, staff: StaffMember, visit_id: str | None = None) -> VisitRef:
+        """A new resident at the counter; the screen may choose the id so it can use it before this returns."""
         now = self.clock.now()
+        new_id = visit_id or str(uuid.uuid4())
         with self._uow() as uow:
-            visit_id = ensure_visit(uow, None, staff, self.workstation, now, self.clock.today())
+            uow.visits.add_visit(new_id, self.workstation, staff.id, now, self.clock.today())
             uow.commit()
-        return VisitRef(visit_id, now)
+        return VisitRef(new_id, now)
 
     def end_visit(self, visit_id: str) -> None:
         """Close the visit (the next resident is called) and send it central with its interaction count."""

@@ -22,14 +22,18 @@ class SqlVisits:
         self.session.flush()
 
     def end_visit(self, visit_id: str, at: datetime) -> dict[str, Any] | None:
-        """Close the visit once; returns its record for the outbox, or None if it was already closed."""
+        """Close the visit once; returns its record for the outbox, or None if closed already or empty."""
         row = self.session.get(VisitRow, visit_id)
         if row is None or row.ended_at is not None:
             return None
-        row.ended_at = max(at, row.started_at)
         count = self.session.scalar(
             select(func.count()).select_from(InteractionRow).where(InteractionRow.visit_id == visit_id)
         )
+        if not count:  # a resident called who did nothing (or no one came): not a visit worth counting
+            self.session.delete(row)
+            self.session.flush()
+            return None
+        row.ended_at = max(at, row.started_at)
         self.session.flush()
         return {
             "id": row.id, "workstation": row.workstation, "staff_id": row.staff_id,

@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
         self.receipt: ReceiptScreen | None = None
         self.transactions: TransactionsScreen | None = None
         self._dialog: Any = None
+        self.features: Any = None  # FeatureContext, once the counter is open
         self._started = False
         self.current = "login"
 
@@ -215,6 +216,17 @@ class MainWindow(QMainWindow):
         self.transactions.void.connect(self._ask_void)
         self.transactions.refund.connect(self._ask_refund)
         self.transactions.back.connect(self.go_payment)
+        self._install_features()
+
+    def _install_features(self) -> None:
+        """Questions and referrals, end of day, sync, security: each adds its own screens and keys."""
+        from counter_app.ui.feature_api import FeatureContext, install_features
+
+        assert self.counter is not None
+        self.features = FeatureContext(self, self.counter, self.runner, self.prompts)
+        if self.payment_vm is not None:
+            self.payment_vm.visit_id = lambda: self.features.visit_id if self.features else None
+        install_features(self.features)
 
     @property
     def ready(self) -> bool:
@@ -229,6 +241,9 @@ class MainWindow(QMainWindow):
                 vm.cashier = staff
         self.cashier_label.setText(f"{staff.name} · {staff.role}")
         self._set_signed_in(True)
+        if self.features is not None:
+            self.features.new_visit()
+            self.features.signed_in.emit(staff)
         self.login.reset()
         self.go_payment()
         if self.payment is not None:
@@ -249,6 +264,9 @@ class MainWindow(QMainWindow):
             return
         if vm is not None:
             vm.new_sale()
+        if self.features is not None:
+            self.features.end_visit()
+            self.features.signed_out.emit()
         self.staff = None
         for model in (self.payment_vm, self.tx_vm, self.receipt_vm, self.drawer_vm):
             if model is not None:
@@ -268,6 +286,17 @@ class MainWindow(QMainWindow):
         shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         shortcut.activated.connect(slot)
         self._global.append((shortcut, always))
+        shortcut.setEnabled(always or self.staff is not None)
+
+    def add_shortcut(self, keys: str, slot: Callable[[], None], always: bool = False) -> None:
+        """For features: a window-wide key, enabled while someone is signed in."""
+        self._shortcut(keys, slot, always)
+
+    def tell(self, message: str, tone: str = "info") -> None:
+        if tone == "success":
+            self._tell_success(message)
+        else:
+            self._tell(message)
 
     def show_screen(self, name: str) -> None:
         screen = self.screens[name]
@@ -275,6 +304,8 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(screen)
         self.screen_title.setText(TITLES[name])
         screen.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.features is not None:
+            self.features.screen_shown.emit(name)
 
     def go_payment(self) -> None:
         if self.payment is None or self.staff is None:
@@ -326,6 +357,8 @@ class MainWindow(QMainWindow):
             f"{format_money(vm.sale.total)})?", "&Discard", "&Keep the sale"):
             return
         vm.new_sale()
+        if self.features is not None:
+            self.features.new_visit()
         self.show_screen("payment")
         self.payment.reset()
 
@@ -389,6 +422,8 @@ class MainWindow(QMainWindow):
         from counter_app.ui.receipt_screen import info_from_payment
 
         assert self.receipt is not None
+        if self.features is not None:
+            self.features.payment_completed.emit(result)
         self.show_screen("receipt")
         self.receipt.show_receipt(info_from_payment(result))
 

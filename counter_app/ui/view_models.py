@@ -139,6 +139,8 @@ class PaymentViewModel(QObject):
         self._busy = 0
         self._after_idle: list[Callable[[], None]] = []
         self.completing = False  # the sale is being recorded in the worker lane: it must not change meanwhile
+        self.visit_id: Callable[[], str | None] = lambda: None  # the window's current visit, once features load
+        self.started_at: Any = None  # when the first line went on: the start of the payment interaction
 
     # -- state -----------------------------------------------------------------------------------------------
     @property
@@ -177,6 +179,7 @@ class PaymentViewModel(QObject):
         return bool(self.sale.tenders)
 
     def new_sale(self) -> None:
+        self.started_at = None
         self.sale = Sale()
         self._lookups = []
         self._after_idle = []
@@ -247,6 +250,8 @@ class PaymentViewModel(QObject):
 
     def _add(self, line: SaleLine, lookup: BillLookup | None) -> None:
         self.payments.add_line(self.sale, line)
+        if self.started_at is None:
+            self.started_at = self.counter.clock.now()
         self._lookups.append(lookup)
         self.changed.emit()
         message = ""
@@ -353,8 +358,12 @@ class PaymentViewModel(QObject):
             return
         self.completing = True
         self._start()
-        self._runner.run(self.payments.complete, self.sale, self.cashier, done=self._completed,
-                         error=self._complete_failed)
+        self._runner.run(self._record, self.sale, self.cashier, self.visit_id(), self.started_at,
+                         done=self._completed, error=self._complete_failed)
+
+    def _record(self, sale: Sale, cashier: StaffMember, visit_id: str | None, started_at: Any) -> Any:
+        """Worker lane: the payment is a payment interaction of the resident's visit."""
+        return self.payments.complete(sale, cashier, visit_id=visit_id, started_at=started_at)
 
     def _completed(self, result: Any) -> None:
         self.completing = False
