@@ -14,6 +14,7 @@ from counter_app.services.admin import AdminService
 from counter_app.services.audit import Auditor, AuditService
 from counter_app.services.auth import AuthService
 from counter_app.services.container import Counter
+from counter_app.services.counter_day import CounterDayService
 from counter_app.services.directory import DirectoryService
 from counter_app.services.drawer import DrawerService
 from counter_app.services.payments import PaymentService
@@ -72,6 +73,7 @@ def build_counter(
         sync=SyncService(uow, clock, settings.workstation, lambda: open_central(connection), connection.label),
         audit=AuditService(uow, lambda: central_audit_head(connection, settings.workstation)),
         admin=AdminService(uow, clock, auditor),
+        counter_day=CounterDayService(clock, lambda: open_central(connection)),
         demo_seeded=demo_seeded,
         _engine=engine,
     )

@@ -10,6 +10,7 @@ from counter_app.config import Settings
 from counter_app.services.admin import AdminService
 from counter_app.services.audit import AuditService
 from counter_app.services.auth import AuthService
+from counter_app.services.counter_day import CounterDayService
 from counter_app.services.directory import DirectoryService
 from counter_app.services.drawer import DrawerService
 from counter_app.services.payments import PaymentService
@@ -37,6 +38,7 @@ class Counter:
     sync: SyncService
     audit: AuditService
     admin: AdminService
+    counter_day: CounterDayService
     demo_seeded: bool = False
     _engine: Any = field(default=None, repr=False)
 

@@ -166,3 +166,20 @@ def test_unreachable_centre_keeps_the_counter_working(tmp_path: Path, clock: Fix
     assert "nobody@127.0.0.1" in status.central
     take_payments(counter, 1)  # sales go on
     counter.close()
+
+
+def test_counter_wide_day_reads_every_workstation_from_the_centre(tmp_path: Path, central: CentralStore,
+                                                                   central_url: str, clock: FixedClock) -> None:
+    one = workstation(tmp_path, "CH1-01", central_url, clock)
+    two = workstation(tmp_path, "CH1-02", central_url, clock)
+    take_payments(one, 3)
+    take_payments(two, 5)
+    one.sync.sync_once()
+    two.sync.sync_once()
+    day = one.clock.today()
+    recon = one.counter_day.reconciliation(day)
+    local = one.drawers.reconciliation(day).total_cents + two.drawers.reconciliation(day).total_cents
+    assert recon.receipts == 8 and recon.total_cents == local and recon.journal_balances
+    assert "CH1-01, CH1-02" in recon.scope
+    one.close()
+    two.close()
