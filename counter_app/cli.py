@@ -89,6 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--transactions", type=_positive, required=True, metavar="N", help="receipts to record")
     simulate.add_argument("--seed", type=_seed, default=1, metavar="S", help="same seed, same day (default 1)")
     simulate.add_argument("--date", type=_day, metavar="YYYY-MM-DD", help="business day (default today)")
+    simulate.add_argument("--close", action="store_true",
+                          help="close every drawer at the end of the day on an exact count (then eod export)")
+    simulate.add_argument("--short-cents", type=_positive, metavar="N",
+                          help="with --close: count one drawer N cents short (a supervisor approves)")
     simulate.set_defaults(handler=_simulate)
 
     journal = commands.add_parser("journal", parents=[common], help="the electronic journal: one row per receipt")
@@ -103,7 +107,91 @@ def build_parser() -> argparse.ArgumentParser:
     receipt.add_argument("--copy", action="store_true", help="mark it as a copy (a reprint)")
     receipt.add_argument("--letter", action="store_true", help="letter page instead of the 80 mm thermal roll")
     receipt.set_defaults(handler=_receipt)
+
+    referrals = commands.add_parser("referrals", parents=[common], help="referrals to specialists")
+    referral_commands = referrals.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    referrals_export = referral_commands.add_parser(
+        "export", parents=[common], help="the day's referrals as Open311 GeoReport v2 service requests (JSON)")
+    referrals_export.add_argument("--date", type=_day, metavar="YYYY-MM-DD", help="business day (default today)")
+    referrals_export.add_argument("--format", choices=("open311-json",), default="open311-json",
+                                  help="an array of GeoReport v2 service requests (the only format)")
+    referrals_export.add_argument("--out", metavar="FILE", help="write to FILE instead of the standard output")
+    referrals_export.set_defaults(handler=_referrals_export)
+
+    interactions = commands.add_parser("interactions", parents=[common],
+                                       help="the day's interactions: payments, questions and referrals")
+    interactions.add_argument("--date", type=_day, metavar="YYYY-MM-DD", help="business day (default today)")
+    interactions.add_argument("--format", choices=("csv",), default="csv", help="one row per interaction")
+    interactions.add_argument("--out", metavar="FILE", help="write to FILE instead of the standard output")
+    interactions.add_argument("--all-workstations", action="store_true", help="every workstation in this store")
+    interactions.set_defaults(handler=_interactions)
+
+    eod = commands.add_parser("eod", parents=[common], help="drawers and the end-of-day reconciliation",
+                              description=f"Drawer commands. {_PIN_HELP}")
+    eod_commands = eod.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    eod_open = eod_commands.add_parser("open", parents=[common], help="open a drawer on a counted float",
+                                       description=_PIN_HELP)
+    eod_open.add_argument("--staff", required=True, metavar="NO", help="the cashier's staff number")
+    eod_open.add_argument("--float", required=True, metavar="COUNTS", dest="float_count",
+                          help="the float by denomination, e.g. n20=10,n5=4,r25=1")
+    eod_open.set_defaults(handler=_eod_open)
+    eod_close = eod_commands.add_parser("close", parents=[common], help="close a drawer on a blind count: Z report",
+                                        description=_PIN_HELP)
+    eod_close.add_argument("--staff", required=True, metavar="NO", help="the cashier's staff number")
+    eod_close.add_argument("--count", default="", metavar="COUNTS",
+                           help="what is in the drawer by denomination, e.g. n20=10,c5=3 (none: an empty drawer)")
+    eod_close.add_argument("--debit-batch", default="", metavar="AMOUNT", help="debit total on the terminal batch")
+    eod_close.add_argument("--credit-batch", default="", metavar="AMOUNT", help="credit total on the terminal batch")
+    eod_close.add_argument("--cheques-checked", action="store_true", help="the cheques were checked against the list")
+    eod_close.add_argument("--supervisor", metavar="NO", help="a supervisor approving a difference beyond tolerance")
+    eod_close.add_argument("--note", default="", metavar="TEXT", help="what was checked (needed with a difference)")
+    eod_close.set_defaults(handler=_eod_close)
+    eod_x = eod_commands.add_parser("x-report", parents=[common], help="running totals of an open drawer",
+                                    description=_PIN_HELP)
+    eod_x.add_argument("--staff", required=True, metavar="NO", help="the cashier's staff number")
+    eod_x.set_defaults(handler=_eod_x_report)
+    eod_export = eod_commands.add_parser("export", parents=[common],
+                                         help="write the day's (or one drawer's) reconciliation: CSV, PDF, XLSX")
+    eod_export.add_argument("--date", type=_day, required=True, metavar="YYYY-MM-DD", help="business day")
+    eod_export.add_argument("--out", required=True, metavar="DIR", help="folder to write the export into")
+    eod_export.add_argument("--session", metavar="ID", help="one drawer session instead of the whole day")
+    eod_export.set_defaults(handler=_eod_export)
+
+    central_option = _Parser(add_help=False, argument_default=argparse.SUPPRESS)
+    central_option.add_argument("--central", metavar="URL",
+                                help="central database URL, without a password (env COUNTER_CENTRAL_URL)")
+    sync = commands.add_parser("sync", parents=[common, central_option],
+                               help="send the outbox to the central 311 database and pull what changed")
+    sync.add_argument("--once", action="store_true", help="one push and pull, then exit (non-zero on failure)")
+    sync.add_argument("--interval", type=_positive, default=20, metavar="SECONDS",
+                      help="without --once: seconds between runs (default 20; longer after a failure)")
+    sync.set_defaults(handler=_sync)
+    sync_commands = sync.add_subparsers(title="commands", metavar="[status]")
+    sync_status = sync_commands.add_parser("status", parents=[common, central_option],
+                                           help="what waits in the outbox and how the last sync went")
+    sync_status.set_defaults(handler=_sync_status)
+
+    central = commands.add_parser("central", parents=[common], help="the central 311 database")
+    central_commands = central.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    central_init = central_commands.add_parser(
+        "init", parents=[common], help="create or upgrade the central schema and publish the reference data")
+    central_init.add_argument("--url", required=True, dest="central", metavar="URL",
+                              help="central database URL, without a password (COUNTER_CENTRAL_PASSWORD or keyring)")
+    central_init.add_argument("--demo-data", action="store_true", help="also publish the demo staff and bills")
+    central_init.set_defaults(handler=_central_init)
+
+    audit = commands.add_parser("audit", parents=[common], help="the tamper-evident audit trail")
+    audit_commands = audit.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    audit_verify = audit_commands.add_parser("verify", parents=[common, central_option],
+                                             help="check every entry's hash chain; exit 1 at the first broken one")
+    audit_verify.add_argument("--no-central", action="store_true",
+                              help="do not compare with the head the central database holds")
+    audit_verify.set_defaults(handler=_audit_verify)
     return parser
+
+
+_PIN_HELP = ("PINs are never typed on the command line: they come from COUNTER_PIN (the cashier) and "
+             "COUNTER_SUPERVISOR_PIN (the supervisor), or are asked for when run in a terminal.")
 
 
 def _add_globals(parser: argparse.ArgumentParser) -> None:
@@ -122,7 +210,8 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(str(exc))
     created = _would_create(args.data_dir)
     try:
-        settings = load_settings(args.data_dir, args.workstation, args.demo)
+        settings = load_settings(args.data_dir, args.workstation, args.demo, central=getattr(args, "central", None))
+        _start_logging(settings, args)
         handler: Callable[[argparse.Namespace, Settings], int] = args.handler
         return handler(args, settings)
     except (UsageError, ConfigError) as exc:
@@ -153,10 +242,41 @@ def _would_create(data_dir: str | None) -> Path | None:
 
 
 def _undo_folder(folder: Path | None) -> None:
-    """Bad input changes nothing: remove the data folder settings just created, if it is still empty."""
+    """Bad input changes nothing: remove the data folder settings just created (with the log begun in it)."""
     if folder is not None:
+        _stop_logging(folder)
+        logs = folder / "logs"
+        with contextlib.suppress(OSError):
+            for path in logs.glob("counter.log*"):
+                path.unlink()
+            logs.rmdir()
         with contextlib.suppress(OSError):
             folder.rmdir()
+
+
+def _start_logging(settings: Settings, args: argparse.Namespace) -> None:
+    """The rotating, redacted log in the data folder; the command is logged by name only (never its options)."""
+    import logging
+
+    from counter_app.logging_setup import configure_logging
+
+    try:
+        configure_logging(settings.data_dir)
+    except OSError:  # a read-only data folder: the command still runs, it just cannot keep a log
+        return
+    name = getattr(args.handler, "__name__", "command").lstrip("_").replace("_", " ")
+    logging.getLogger("counter.cli").info("counter-app %s (workstation %s)", name, settings.workstation)
+
+
+def _stop_logging(folder: Path) -> None:
+    import logging
+    from logging.handlers import RotatingFileHandler
+
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if isinstance(handler, RotatingFileHandler) and Path(handler.baseFilename).is_relative_to(folder):
+            root.removeHandler(handler)
+            handler.close()
 
 
 def _require_store(settings: Settings) -> None:
@@ -214,6 +334,11 @@ def _simulate(args: argparse.Namespace, settings: Settings) -> int:
     from counter_app.clock import Clock, FixedClock
     from counter_app.simulation import DaySimulator, SimulationError, SqlBillIssuer, opening_time, store_has_staff
 
+    short = args.short_cents or 0
+    if args.short_cents is not None and not args.close:
+        raise UsageError("--short-cents needs --close (it is how short one drawer is counted at the close)")
+    if short % 5 or short > 10_000:
+        raise UsageError(f"--short-cents {short}: cash is counted in nickels, so a multiple of 5, at most 10000")
     if not settings.demo and not store_has_staff(settings.db_path):
         raise UsageError("no staff: run with --demo")
     day = args.date or Clock(settings.timezone).today()
@@ -221,7 +346,8 @@ def _simulate(args: argparse.Namespace, settings: Settings) -> int:
     counter = _open_counter(settings, clock=clock)
     issuer = SqlBillIssuer(settings.db_path)
     try:
-        result = DaySimulator(counter, clock, issuer, args.seed).run(args.transactions)
+        result = DaySimulator(counter, clock, issuer, args.seed).run(args.transactions, close=args.close,
+                                                                     short_cents=short)
     except SimulationError as exc:
         raise UsageError(str(exc)) from exc
     finally:
@@ -303,3 +429,390 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def _output(text: str, out_name: str | None, what: str) -> None:
+    """To the standard output, or whole into ``--out`` (a temporary file beside it, then renamed)."""
+    if out_name is None:
+        sys.stdout.write(text)
+        return
+    out = Path(out_name).expanduser()
+    size = _write_atomically(out, lambda: text.encode("utf-8"))
+    print(f"Wrote {out} ({what}, {size} bytes)")
+
+
+def _check_out_file(out_name: str | None) -> None:
+    if out_name is not None and Path(out_name).expanduser().is_dir():
+        raise UsageError(f"--out {out_name} is a folder: give a file name")
+
+
+# -- referrals and interactions --------------------------------------------------------------------------------
+def _referrals_export(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    _check_out_file(args.out)
+    _require_store(settings)
+    counter = _open_counter(replace(settings, demo=False))  # reading never seeds
+    try:
+        day = args.date or counter.clock.today()
+        requests = counter.referrals.open311(day)
+    finally:
+        counter.close()
+    text = json.dumps(requests, indent=2, ensure_ascii=False) + "\n"
+    _output(text, args.out, f"{_plural(len(requests), 'service request')} on {day.isoformat()}")
+    return EXIT_OK
+
+
+def _interactions(args: argparse.Namespace, settings: Settings) -> int:
+    from counter_app.journal import interactions_csv
+
+    _check_out_file(args.out)
+    _require_store(settings)
+    counter = _open_counter(replace(settings, demo=False))
+    try:
+        day = args.date or counter.clock.today()
+        items = counter.visits.interactions_on(day, all_workstations=args.all_workstations)
+    finally:
+        counter.close()
+    _output(interactions_csv(items, counter.clock.tz), args.out,
+            f"{_plural(len(items), 'interaction')} on {day.isoformat()}")
+    return EXIT_OK
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+# -- eod: drawers and the reconciliation -----------------------------------------------------------------------
+def _counts(text: str, option: str) -> dict[str, str]:
+    """``n20=10,c5=3`` as the denomination grid would hold it; checked at once so bad input changes nothing."""
+    from counter_app.drawer.denominations import parse_count
+
+    typed: dict[str, str] = {}
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        code, equals, count = item.partition("=")
+        code = code.strip().lower()
+        if not equals or not code:
+            raise UsageError(f"{option}: “{item[:20]}” is not DENOMINATION=COUNT (e.g. n20=10,c5=3)")
+        if code in typed:
+            raise UsageError(f"{option}: {code} is given twice")
+        typed[code] = count.strip()
+    try:
+        parse_count(typed)
+    except ValueError as exc:
+        message = str(getattr(exc, "message", exc)).rstrip(".")
+        raise UsageError(f"{option}: {message} (codes n100..n5, c200..c5, r200..r5)") from None
+    return typed
+
+
+def _pin(variable: str, who: str) -> str:
+    """From the environment, or asked for without echo in a terminal; never from the command line."""
+    value = os.environ.get(variable, "")
+    if value:
+        return value
+    if sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass(f"PIN for {who}: ")
+    raise UsageError(f"no PIN for {who}: set {variable} or run this in a terminal to be asked "
+                     "(PINs are never given on the command line)")
+
+
+def _need_drawer_store(settings: Settings) -> None:
+    """Drawer commands work on an existing store (or a new demo one, ready with its demo staff)."""
+    if not settings.demo:
+        _require_store(settings)
+
+
+def _eod_open(args: argparse.Namespace, settings: Settings) -> int:
+    from counter_app.payments.money import format_money
+
+    float_typed = _counts(args.float_count, "--float")
+    _need_drawer_store(settings)
+    pin = _pin("COUNTER_PIN", f"staff {args.staff}")
+    counter = _open_counter(settings)
+    try:
+        cashier = counter.auth.login(args.staff, pin)
+        session = counter.drawers.open(cashier, float_typed)
+    finally:
+        counter.close()
+    print(f"Opened the drawer of {session.cashier} on {session.workstation} with a float of "
+          f"{format_money(session.float_cents)} (session {session.id})")
+    return EXIT_OK
+
+
+def _eod_close(args: argparse.Namespace, settings: Settings) -> int:
+    from counter_app.payments.money import format_money
+
+    counted = _counts(args.count, "--count")
+    _need_drawer_store(settings)
+    pin = _pin("COUNTER_PIN", f"staff {args.staff}")
+    supervisor_pin = _pin("COUNTER_SUPERVISOR_PIN", f"supervisor {args.supervisor}") if args.supervisor else ""
+    counter = _open_counter(settings)
+    try:
+        cashier = counter.auth.login(args.staff, pin)
+        supervisor = None
+        if args.supervisor:
+            supervisor = counter.auth.approve(args.supervisor, supervisor_pin, cashier, "approve_over_short",
+                                              object_ref=f"drawer close:{cashier.staff_no}")
+        session, recon = counter.drawers.close(
+            cashier, counted, debit_batch=args.debit_batch, credit_batch=args.credit_batch,
+            cheques_checked=args.cheques_checked, supervisor=supervisor, note=args.note)
+    finally:
+        counter.close()
+    expected = session.expected_cents or 0
+    difference = session.over_short_cents or 0
+    if difference == 0:
+        outcome = "balanced"
+    else:
+        outcome = f"{'over' if difference > 0 else 'short'} {format_money(abs(difference))}"
+        if session.close_supervisor_id is not None and supervisor is not None:
+            outcome += f", approved by {supervisor.name}"
+    debits = sum(entry.debit_cents for entry in recon.journal)
+    credits = sum(entry.credit_cents for entry in recon.journal)
+    balance = "balances" if recon.journal_balances else "DOES NOT BALANCE"
+    print(f"Closed the drawer of {session.cashier} on {session.workstation}: Z report {session.z_number}")
+    print(f"  Expected cash  {format_money(expected)}")
+    print(f"  Counted        {format_money(session.counted.total_cents if session.counted else 0)}")
+    print(f"  Over/short     {outcome}")
+    print(f"  GL journal     {balance}: debits {format_money(debits)}, credits {format_money(credits)}")
+    return EXIT_OK if recon.journal_balances else EXIT_FAILED
+
+
+def _eod_x_report(args: argparse.Namespace, settings: Settings) -> int:
+    from counter_app.payments.catalog import TenderKind
+    from counter_app.payments.money import format_money
+
+    _need_drawer_store(settings)
+    pin = _pin("COUNTER_PIN", f"staff {args.staff}")
+    counter = _open_counter(settings)
+    try:
+        cashier = counter.auth.login(args.staff, pin)
+        session, recon = counter.drawers.x_report(cashier)
+        opened = session.opened_at.astimezone(counter.clock.tz).isoformat(timespec="minutes")
+    finally:
+        counter.close()
+    cash = recon.cash
+    print(f"X report: drawer of {session.cashier} on {session.workstation}, open since {opened} (not a close)")
+    print(f"  Receipts        {recon.receipts} ({recon.completed} completed, {_plural(recon.refunds, 'refund')}, "
+          f"{recon.voids} void)")
+    print(f"  Total           {format_money(recon.total_cents)}")
+    for kind in TenderKind:
+        if recon.by_tender.get(kind.value):
+            print(f"  {kind.label:<15} {format_money(recon.by_tender[kind.value])}")
+    rows = (("Float", cash.float_cents), ("Cash received", cash.cash_received), ("Change given", -cash.change_given),
+            ("Paid in", cash.paid_in), ("Paid out", -cash.paid_out), ("Pickups", -cash.pickups),
+            ("Expected cash", cash.expected))
+    for label, cents in rows:
+        print(f"  {label:<15} {format_money(cents)}")
+    return EXIT_OK
+
+
+def _eod_export(args: argparse.Namespace, settings: Settings) -> int:
+    from counter_app.payments.money import format_money
+
+    out = Path(args.out).expanduser()
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file: give the folder to write the export into")
+    _require_store(settings)
+    counter = _open_counter(replace(settings, demo=False))
+    try:
+        recon = counter.drawers.reconciliation(args.date, args.session)
+        records = counter.drawers.export(args.date, out, None, session_id=args.session, recon=recon)
+    finally:
+        counter.close()
+    folder = Path(str(records[0]["path"])).parent if records else out
+    day = args.date.isoformat()
+    if recon.receipts == 0:
+        print(f"No receipts on {day}: empty files written to {folder}")
+    else:
+        print(f"Exported {recon.scope}: {_plural(recon.receipts, 'receipt')}, total {format_money(recon.total_cents)}, "
+              f"to {folder}")
+    for record in records:
+        print(f"  {record['name']}  ({record['size']} bytes)")
+    debits = sum(entry.debit_cents for entry in recon.journal)
+    print(f"GL journal {'balances' if recon.journal_balances else 'DOES NOT BALANCE'}: debits and credits "
+          f"{format_money(debits)}")
+    return EXIT_OK if recon.journal_balances else EXIT_FAILED
+
+
+# -- sync and the central database -----------------------------------------------------------------------------
+_LOCKED = "Another Counter on this data folder is already sending; try again in a moment."
+
+
+def _sync(args: argparse.Namespace, settings: Settings) -> int:
+    from counter_app.sync.worker import SenderLock, backoff_delay
+
+    _require_store(settings)
+    lock = SenderLock(settings.data_dir / "sync.lock")
+    if not lock.acquire():
+        raise UsageError(_LOCKED)
+    try:
+        counter = _open_counter(settings)
+        try:
+            if args.once:
+                ok, text = _sync_round(counter)
+                if not ok:
+                    return _fail(text, EXIT_FAILED)
+                print(text)
+                return EXIT_OK
+            import random
+
+            print(f"Sending to {counter.sync.central_label} every {args.interval} s; Ctrl+C stops.", flush=True)
+            failures = 0
+            jitter = random.Random()
+            try:
+                while True:
+                    ok, text = _sync_round(counter)
+                    stamp = counter.clock.local_now().strftime("%H:%M:%S")
+                    print(f"{stamp} {text.replace(chr(10), '; ')}", flush=True)
+                    failures = 0 if ok else failures + 1
+                    _wait(args.interval if ok else min(backoff_delay(failures, jitter), 10 * args.interval))
+            except KeyboardInterrupt:
+                print("Stopped; anything not sent waits in the outbox for the next sync.")
+                return EXIT_OK
+        finally:
+            counter.close()
+    finally:
+        lock.release()
+
+
+def _wait(seconds: float) -> None:
+    """Between sync runs (replaced in tests)."""
+    time.sleep(seconds)
+
+
+def _sync_round(counter: Counter) -> tuple[bool, str]:
+    """One push and pull: (True, what moved and what waits) or (False, why it failed and what waits)."""
+    import logging
+
+    from counter_app.logging_setup import redact
+
+    try:
+        report = counter.sync.sync_once()
+    except Exception as exc:  # any failure: the outbox keeps every record; say so and let the caller decide
+        logging.getLogger("counter.cli").warning("sync failed", exc_info=True)
+        from counter_app.sync.records import CentralUnavailableError
+
+        lines = str(exc).strip().splitlines()
+        reason = lines[0] if lines else type(exc).__name__
+        if not isinstance(exc, CentralUnavailableError):
+            reason = f"{type(exc).__name__}: {reason}"
+        pending = counter.sync.status().pending
+        return False, (f"Sync failed: {redact(reason)[:300]} ({_plural(pending, 'record')} wait in the outbox; "
+                       "nothing was lost)")
+    status = counter.sync.status()
+    return True, f"{report.summary()}\npending {status.pending}, conflicts {status.conflicts}"
+
+
+def _sync_status(args: argparse.Namespace, settings: Settings) -> int:
+    from counter_app.logging_setup import redact
+
+    _require_store(settings)
+    counter = _open_counter(settings)
+    try:
+        status = counter.sync.status()
+        tz = counter.clock.tz
+    finally:
+        counter.close()
+    online = {None: "unknown (this command does not connect: run sync --once)", True: "online", False: "offline"}
+    last = status.last_success.astimezone(tz).isoformat(timespec="seconds") if status.last_success else "never"
+    print(f"Central:       {redact(status.central)}")
+    print(f"Connection:    {online[status.online]}")
+    print(f"Pending:       {status.pending}")
+    print(f"Sent:          {status.sent}")
+    print(f"Conflicts:     {status.conflicts}")
+    print(f"Last success:  {last}")
+    print(f"Last error:    {redact(status.last_error) if status.last_error else 'none'}")
+    return EXIT_OK
+
+
+def _central_init(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+
+    from counter_app.logging_setup import redact
+    from counter_app.sync.central_store import safe_url
+    from counter_app.sync.connection import central_connection, open_central
+    from counter_app.sync.records import CentralUnavailableError
+    from counter_app.sync.seed_central import seed_central
+
+    connection = central_connection(settings)
+    try:
+        shown = safe_url(connection.url)
+        store = open_central(connection)
+    except (ArgumentError, NoSuchModuleError, ModuleNotFoundError) as exc:
+        raise UsageError(f"“{redact(connection.url)[:80]}” is not a database URL Counter can use "
+                         f"(e.g. postgresql://counter@db.example.ca/counter311): {redact(str(exc))[:120]}") from None
+    try:
+        store.init()
+        published = seed_central(store, demo=args.demo_data)
+    except (CentralUnavailableError, SQLAlchemyError, OSError) as exc:
+        lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        reason = redact(lines[0] if lines else type(exc).__name__)[:200]
+        return _fail(f"cannot set up the central database at {shown}: {reason}", EXIT_FAILED)
+    finally:
+        store.engine.dispose()
+    print(f"Central database {shown}: schema created or upgraded to the latest version.")
+    if published:
+        extra = ", demo staff, specialists and bills" if args.demo_data else ""
+        print("Published the reference data: GST codes, GL accounts, topics, services, departments and the "
+              f"knowledge base{extra}.")
+    else:
+        print("Reference data was already published there: left as it is.")
+    return EXIT_OK
+
+
+# -- audit -----------------------------------------------------------------------------------------------------
+def _audit_verify(args: argparse.Namespace, settings: Settings) -> int:
+    _require_store(settings)
+    use_central = not args.no_central and _central_may_hold_head(settings)
+    counter = _open_counter(settings)
+    try:
+        try:
+            found = counter.audit.verify(use_central=use_central)
+            latest = counter.audit.search(limit=1)
+        except ValueError:  # an entry no longer reads as Counter wrote it (its detail is not JSON any more)
+            seq = _unreadable_entry(settings.db_path)
+            where = f"entry {seq}" if seq is not None else "an entry"
+            return _fail(f"Audit trail broken at {where}: it cannot be read (it was edited outside Counter)",
+                         EXIT_FAILED)
+    finally:
+        counter.close()
+    if found is not None:
+        return _fail(f"Audit trail broken at entry {found.seq}: {found.reason}", EXIT_FAILED)
+    if not latest:
+        print("Audit trail intact: 0 entries")
+    else:
+        head = latest[0]
+        print(f"Audit trail intact: {head.seq} {'entry' if head.seq == 1 else 'entries'}, "
+              f"head {head.seq}:{head.entry_hash[:12]}")
+    return EXIT_OK
+
+
+def _central_may_hold_head(settings: Settings) -> bool:
+    """The embedded demo centre is created on first use: when it does not exist, nothing was ever sent to it."""
+    from counter_app.sync.connection import central_connection
+
+    connection = central_connection(settings)
+    if not connection.embedded:
+        return True
+    return Path(connection.url.removeprefix("sqlite:///")).exists()
+
+
+def _unreadable_entry(db_path: Path) -> int | None:
+    """The first audit entry whose detail no longer parses (read-only, straight from the file)."""
+    import json
+    import sqlite3
+
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
+            for seq, detail in conn.execute("SELECT seq, detail FROM audit_log ORDER BY seq"):
+                try:
+                    json.loads(detail)
+                except (TypeError, ValueError):
+                    return int(seq)
+    except sqlite3.Error:
+        return None
+    return None

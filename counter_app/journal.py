@@ -2,6 +2,7 @@
 
 Pure functions over :class:`TransactionSummary` lists, so the CLI, the GUI and the tests format the very same
 journal. Every row keeps the settlement invariant visible: ``sum(tenders) - change == total + rounding``.
+The day's interactions (payments, questions, referrals) are listed the same way, for the city's 311 counts.
 """
 
 from __future__ import annotations
@@ -15,12 +16,17 @@ from datetime import date, tzinfo
 from counter_app.payments.catalog import TenderKind
 from counter_app.payments.money import format_money, format_plain
 from counter_app.services.records import TransactionSummary
+from counter_app.visits.model import Interaction
 
 #: Tender columns in the order finance reads them (the values of :class:`TenderKind`).
 TENDER_COLUMNS: tuple[str, ...] = tuple(kind.value for kind in TenderKind)
 CSV_COLUMNS: tuple[str, ...] = (
     "receipt", "datetime", "workstation", "cashier", "status", "total", *TENDER_COLUMNS, "rounding", "change",
     "refund_of",
+)
+INTERACTION_COLUMNS: tuple[str, ...] = (
+    "id", "visit_id", "kind", "topic", "workstation", "staff_id", "started_at", "ended_at", "seconds", "article_id",
+    "transaction_id", "referral_id",
 )
 
 
@@ -145,3 +151,18 @@ def to_text(rows: Sequence[JournalRow], day: date, scope: str) -> str:
 
 def _money_or_blank(cents: int) -> str:
     return format_money(cents) if cents else ""
+
+
+def interactions_csv(items: Iterable[Interaction], tz: tzinfo) -> str:
+    """One row per interaction; times local ISO 8601 with the offset, to the second; blanks where none applies."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(INTERACTION_COLUMNS)
+    for item in items:
+        writer.writerow([
+            item.id, item.visit_id, item.kind.value, item.topic, item.workstation, item.staff_id,
+            item.started_at.astimezone(tz).isoformat(timespec="seconds"),
+            item.ended_at.astimezone(tz).isoformat(timespec="seconds"),
+            round(item.seconds), item.article_id or "", item.transaction_id or "", item.referral_id or "",
+        ])
+    return out.getvalue()

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from counter_app.referrals.referral import Referral
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat(timespec="seconds")
+def service_request(referral: Referral, updated_at: datetime | None = None, status_notes: str = "",
+                    tz: tzinfo | None = None) -> dict[str, Any]:
+    """One GeoReport v2 service request; counter-specific facts ride in ``attributes``. Times are ISO 8601 with
+    the offset of ``tz`` (the city's zone) when given, as the counter states them to the resident."""
 
+    def _iso(moment: datetime | None) -> str | None:
+        if moment is None:
+            return None
+        return (moment.astimezone(tz) if tz is not None else moment).isoformat(timespec="seconds")
 
-def service_request(referral: Referral, updated_at: datetime | None = None, status_notes: str = "") -> dict[str, Any]:
-    """One GeoReport v2 service request; counter-specific facts ride in ``attributes``."""
     contact = referral.contact
     return {
         "service_request_id": referral.service_request_id,

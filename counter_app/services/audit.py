@@ -58,6 +58,11 @@ class AuditService:
                  ) -> None:
         self._uow = uow
         self._central_head = central_head
+        self.central_checked = False  # whether the last verify could compare with the central database
+
+    def head(self) -> tuple[int, str] | None:
+        with self._uow(read_only=True) as uow:
+            return uow.audit.last()
 
     def verify(self, use_central: bool = True) -> Break | None:
         """The first broken entry: edited, deleted, inserted, or a tail cut below the recorded head."""
@@ -67,10 +72,12 @@ class AuditService:
             if local_head:
                 heads.append(local_head)
             entries = list(uow.audit.entries())
+        self.central_checked = False
         if use_central and self._central_head is not None:
             central = self._central_head()
             if central:
                 heads.append(central)
+                self.central_checked = True
         found = verify_chain(entries)
         if found is not None:
             return found

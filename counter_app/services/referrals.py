@@ -127,7 +127,7 @@ class ReferralService:
             for referral in reversed(uow.referrals.listing(day, None, None)):
                 notes = uow.referrals.notes(referral.id)
                 updated = notes[-1].at.astimezone(self.clock.tz) if notes else None
-                result.append(service_request(referral, updated, notes[-1].note if notes else ""))
+                result.append(service_request(referral, updated, notes[-1].note if notes else "", self.clock.tz))
         return result
 
 

@@ -59,5 +59,9 @@ class SqlAudit:
 
 
 def _entry(row: AuditRow) -> AuditEntry:
+    try:
+        detail = json.loads(row.detail)
+    except (TypeError, ValueError):  # hand-edited into something that is not JSON: its hash will not match
+        detail = {"unreadable": str(row.detail)[:200]}
     return AuditEntry(row.seq, row.id, row.at, row.workstation, row.actor, row.action, row.outcome, row.object_ref,
-                      json.loads(row.detail), row.prev_hash, row.entry_hash)
+                      detail, row.prev_hash, row.entry_hash)

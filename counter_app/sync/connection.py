@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from counter_app.config import Settings, embedded_central_url
@@ -64,6 +65,8 @@ def open_central(connection: CentralConnection) -> CentralStore:
 
 def central_audit_head(connection: CentralConnection, workstation: str) -> tuple[int, str] | None:
     """The centre's last audit hash for this workstation, or None when the centre cannot be reached."""
+    if connection.embedded and not Path(connection.url.removeprefix("sqlite:///")).exists():
+        return None  # no demo centre yet: nothing was ever sent, and looking must not create one
     try:
         store = open_central(connection)
         try:
