@@ -14,7 +14,7 @@ from typing import Any
 
 from counter_app.clock import Clock
 from counter_app.drawer.denominations import CashCount, parse_count
-from counter_app.drawer.reconciliation import DrawerClose, Movement, Reconciliation, reconcile
+from counter_app.drawer.reconciliation import DrawerClose, Movement, Reconciliation, ReconTransaction, reconcile
 from counter_app.drawer.session import CloseCheck, DrawerError, MovementKind, check_close, check_movement
 from counter_app.payments.money import parse_amount
 from counter_app.services.audit import Auditor
@@ -122,20 +122,18 @@ class DrawerService:
             uow.commit()
         return record
 
-    def _flows(self, uow: UnitOfWork, session: DrawerSession, counted: CashCount | None = None) -> Reconciliation:
+    def _flows(self, uow: UnitOfWork, session: DrawerSession, counted: CashCount | None = None,
+               records: tuple[list[ReconTransaction], list[Movement]] | None = None) -> Reconciliation:
+        """Reconcile one drawer; ``records`` lets the close reuse what it already read (thousands of receipts)."""
+        transactions, movements = records or (uow.drawers.recon_transactions([session.id]),
+                                              to_movements(uow.drawers.movements([session.id])))
         closes = []
         if counted is not None:
             closes.append(DrawerClose(session.id, session.cashier, session.workstation, session.float_count, counted,
                                       session.expected_cents or 0, session.debit_batch_cents,
                                       session.credit_batch_cents, session.z_number or ""))
-        return reconcile(
-            f"Drawer {session.cashier} {session.workstation}",
-            uow.drawers.recon_transactions([session.id]),
-            to_movements(uow.drawers.movements([session.id])),
-            closes,
-            session.float_cents,
-            self.clock.tz,
-        )
+        return reconcile(f"Drawer {session.cashier} {session.workstation}", transactions, movements, closes,
+                         session.float_cents, self.clock.tz)
 
     def x_report(self, cashier: StaffMember) -> tuple[DrawerSession, Reconciliation]:
         """Running totals of the open drawer, any time; nothing is closed or numbered."""
@@ -165,7 +163,8 @@ class DrawerService:
             session = uow.drawers.open_for(self.workstation, cashier.id)
             if session is None:
                 raise DrawerError("There is no open drawer to close: it may already be closed.", "drawer")
-            running = self._flows(uow, session)
+            records = (uow.drawers.recon_transactions([session.id]), to_movements(uow.drawers.movements([session.id])))
+            running = self._flows(uow, session, records=records)
             if running.cheques and not cheques_checked:
                 raise DrawerError(f"Check the {len(running.cheques)} cheque(s) against the list, then tick the box.",
                                   "cheques")
@@ -180,7 +179,7 @@ class DrawerService:
                 cheques_checked=cheques_checked, z_number=f"Z-{self.workstation}-{number:05d}",
             )
             uow.drawers.close(closed)
-            final = self._flows(uow, closed, counted)
+            final = self._flows(uow, closed, counted, records=records)
             report = z_report_data(closed, final)
             z_id = str(uuid.uuid4())
             uow.drawers.add_z_report(z_id, closed, now, report)

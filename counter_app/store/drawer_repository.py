@@ -7,12 +7,21 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import Session, aliased
 
 from counter_app.drawer.denominations import CashCount, count_of
 from counter_app.drawer.reconciliation import ReconLine, ReconTender, ReconTransaction
 from counter_app.services.records_drawer import DrawerSession, MovementRecord
-from counter_app.store.schema import CashMovementRow, DrawerSessionRow, ExportRow, StaffRow, TransactionRow, ZReportRow
+from counter_app.store.schema import (
+    CashMovementRow,
+    DrawerSessionRow,
+    ExportRow,
+    LineRow,
+    StaffRow,
+    TenderRow,
+    TransactionRow,
+    ZReportRow,
+)
 
 
 class SqlDrawers:
@@ -93,25 +102,41 @@ class SqlDrawers:
         return self._rows(*where)
 
     def recon_transactions(self, session_ids: list[str]) -> list[ReconTransaction]:
+        """Plain column reads (no ORM objects): a busy drawer holds thousands of receipts and this runs at close."""
         if not session_ids:
             return []
-        query = (
-            select(TransactionRow, StaffRow.name)
-            .join(StaffRow, StaffRow.id == TransactionRow.cashier_id)
-            .where(TransactionRow.drawer_session_id.in_(session_ids))
-            .options(selectinload(TransactionRow.lines), selectinload(TransactionRow.tenders))
-            .order_by(TransactionRow.workstation, TransactionRow.sequence)
-        )
+        t, line, tender = TransactionRow.__table__, LineRow.__table__, TenderRow.__table__
+        header = self.session.execute(
+            select(t.c.id, t.c.receipt_number, t.c.created_at, t.c.workstation, StaffRow.name, t.c.kind, t.c.status,
+                   t.c.total_cents, t.c.rounding_cents, t.c.change_cents)
+            .join(StaffRow, StaffRow.id == t.c.cashier_id)
+            .where(t.c.drawer_session_id.in_(session_ids))
+            .order_by(t.c.workstation, t.c.sequence)
+        ).all()
+        lines: dict[str, list[ReconLine]] = {}
+        for tid, code, description, gl, net, gst in self.session.execute(
+            select(line.c.transaction_id, line.c.service_code, line.c.description, line.c.gl_account, line.c.net_cents,
+                   line.c.gst_cents)
+            .join(t, t.c.id == line.c.transaction_id)
+            .where(t.c.drawer_session_id.in_(session_ids))
+            .order_by(line.c.transaction_id, line.c.line_no)
+        ):
+            lines.setdefault(tid, []).append(ReconLine(code, description, gl, net, gst))
+        tenders: dict[str, list[ReconTender]] = {}
+        for tid, kind, amount, number, last4 in self.session.execute(
+            select(tender.c.transaction_id, tender.c.kind, tender.c.amount_cents, tender.c.number, tender.c.last4)
+            .join(t, t.c.id == tender.c.transaction_id)
+            .where(t.c.drawer_session_id.in_(session_ids))
+            .order_by(tender.c.transaction_id, tender.c.seq)
+        ):
+            tenders.setdefault(tid, []).append(ReconTender(kind, amount, number, last4))
         return [
             ReconTransaction(
-                receipt_number=t.receipt_number, created_at=t.created_at, workstation=t.workstation, cashier=name,
-                kind=t.kind, status=t.status, total_cents=t.total_cents, rounding_cents=t.rounding_cents,
-                change_cents=t.change_cents,
-                lines=tuple(ReconLine(x.service_code, x.description, x.gl_account, x.net_cents, x.gst_cents)
-                            for x in t.lines),
-                tenders=tuple(ReconTender(x.kind, x.amount_cents, x.number, x.last4) for x in t.tenders),
+                receipt_number=number, created_at=created, workstation=ws, cashier=name, kind=kind, status=status,
+                total_cents=total, rounding_cents=rounding, change_cents=change,
+                lines=tuple(lines.get(tid, ())), tenders=tuple(tenders.get(tid, ())),
             )
-            for t, name in self.session.execute(query)
+            for tid, number, created, ws, name, kind, status, total, rounding, change in header
         ]
 
     def add_z_report(self, z_id: str, s: DrawerSession, at: datetime, report: dict[str, Any]) -> None:
