@@ -33,6 +33,7 @@ def build_counter(
 ) -> Counter:
     """Open (and if needed create and migrate) the store, seed reference data, and wire the services."""
     from counter_app.store.db import check_integrity, make_engine, migrate, session_factories
+    from counter_app.store.knowledge_index import SqliteKnowledgeIndex
     from counter_app.store.seed import seed_demo, seed_if_changed
     from counter_app.store.uow import SqlUnitOfWorkFactory
 
@@ -57,6 +58,7 @@ def build_counter(
     from counter_app.sync.connection import central_audit_head, central_connection, open_central
 
     connection = central_connection(settings)
+    knowledge_index = SqliteKnowledgeIndex(settings.db_path)
     counter = Counter(
         settings=settings,
         clock=clock,
@@ -64,21 +66,28 @@ def build_counter(
         auth=AuthService(uow, clock, auditor),
         receipts=ReceiptService(uow, clock, renderer, auditor),
         visits=VisitService(uow, clock, settings.workstation),
-        questions=QuestionService(uow),
+        questions=QuestionService(uow, knowledge_index),
         directory=DirectoryService(uow),
         referrals=ReferralService(uow, clock, settings.workstation),
         drawers=DrawerService(uow, clock, settings.workstation, tolerance_cents=settings.drawer_tolerance_cents,
                               verify_float=settings.verify_float, auditor=auditor,
                               writer=_LazyExporter()),
-        sync=SyncService(uow, clock, settings.workstation, lambda: open_central(connection), connection.label),
+        sync=SyncService(uow, clock, settings.workstation, lambda: open_central(connection), connection.label,
+                         on_reference_change=lambda: _reference_changed(counter, knowledge_index)),
         audit=AuditService(uow, lambda: central_audit_head(connection, settings.workstation)),
-        admin=AdminService(uow, clock, auditor),
+        admin=AdminService(uow, clock, auditor, on_catalog_change=lambda: counter.payments.refresh_catalog()),
         counter_day=CounterDayService(clock, lambda: open_central(connection)),
         demo_seeded=demo_seeded,
         _engine=engine,
     )
     counter.visits.close_stale_visits()
     return counter
+
+
+def _reference_changed(counter: Counter, knowledge_index: Any) -> None:
+    """Pulled fee schedule or knowledge base: the caches read them again at next use."""
+    counter.payments.refresh_catalog()
+    knowledge_index.forget()
 
 
 class _LazyExporter:

@@ -31,6 +31,7 @@ class Settings:
     printer: dict[str, object] | None = None  # the "printer" section of settings.json, parsed by printing
     central_url: str | None = None  # never with a password in it: that comes from the keyring or environment
     central_tls: dict[str, str] | None = None  # e.g. {"sslmode": "verify-full", "sslrootcert": "/etc/ca.pem"}
+    idle_lock_minutes: int = 5  # the screen locks (work kept) after this long without a key or click
 
     @property
     def db_path(self) -> Path:
@@ -82,7 +83,11 @@ def load_settings(
     if tls is not None and not (isinstance(tls, dict) and all(isinstance(v, str) for v in tls.values())):
         raise ConfigError(f"{settings_file}: central_tls must map option names to text, e.g. "
                           '{"sslmode": "verify-full", "sslrootcert": "/path/ca.pem"}.')
+    idle = stored.get("idle_lock_minutes", 5)
+    if not isinstance(idle, int) or isinstance(idle, bool) or not 1 <= idle <= 120:
+        raise ConfigError(f"{settings_file}: idle_lock_minutes must be a whole number of minutes, 1 to 120.")
     return Settings(data_dir=folder, workstation=station, demo=demo, drawer_tolerance_cents=tolerance,
+                    idle_lock_minutes=idle,
                     verify_float=bool(stored.get("verify_float", False)), printer=printer,
                     central_url=str(central_url) if central_url else None, central_tls=tls)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("COUNTER_SYNC_AUTOSTART", "0")  # no background sender to a shared demo centre in tests
 
 from counter_app.app import build_counter
 from counter_app.clock import FixedClock

@@ -65,7 +65,7 @@ def parse_count(typed: dict[str, str]) -> CashCount:
         value = (text or "").strip()
         if not value:
             continue
-        if not (value.isascii() and value.isdigit()):
+        if len(value) > 6 or not (value.isascii() and value.isdigit()):
             label = BY_CODE[code].label
             raise UserError(f"{label}: type how many, as a whole number (0 or more).", code)
         count = int(value)

@@ -18,6 +18,8 @@ def parse_amount(text: str, field: str = "amount", *, allow_zero: bool = False) 
     raw = (text or "").strip()
     if not raw:
         raise PaymentError("Enter an amount.", field)
+    if len(raw) > 20:
+        raise PaymentError("That is too long for an amount: type digits, e.g. 25.00.", field)
     if raw.startswith("-") or raw.startswith("(") or raw.startswith("$-"):
         raise PaymentError("The amount cannot be negative.", field)
     match = _AMOUNT.match(raw)

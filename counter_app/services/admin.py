@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,10 +54,12 @@ def check_name(name: str) -> str:
 
 
 class AdminService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, auditor: Auditor) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, auditor: Auditor,
+                 on_catalog_change: Callable[[], None] = lambda: None) -> None:
         self._uow = uow
         self.clock = clock
         self.auditor = auditor
+        self._on_catalog_change = on_catalog_change
 
     def _require(self, admin: StaffMember, permission: str) -> None:
         if not admin.can(permission):
@@ -173,3 +176,4 @@ class AdminService:
             uow.outbox.add("fee_change", entry.id, {"code": code, "changes": changes, "changed_by": admin.staff_no},
                            self.clock.now())
             uow.commit()
+        self._on_catalog_change()

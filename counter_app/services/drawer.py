@@ -170,7 +170,13 @@ class DrawerService:
                                   "cheques")
             check = CloseCheck(running.cash.expected, counted.total_cents, self.tolerance_cents)
             approver = supervisor.id if supervisor and supervisor.can("approve_over_short") else None
-            text = check_close(check, approver, cashier.id, note)
+            try:
+                text = check_close(check, approver, cashier.id, note)
+            except DrawerError:
+                refused = check.over_short
+                uow.rollback()
+                self._audit_refused_close(cashier, session.id, refused)
+                raise
             number = uow.sequences.next_number(f"z:{self.workstation}")
             closed = replace(
                 session, status="closed", closed_at=now, counted=counted, expected_cents=check.expected_cents,
@@ -191,6 +197,13 @@ class DrawerService:
                                 supervisor=supervisor.staff_no if approver and supervisor else "")
             uow.commit()
         return closed, final
+
+    def _audit_refused_close(self, cashier: StaffMember, session_id: str, over_short: int) -> None:
+        """Each refused close is on record: repeated counts cannot quietly probe the expected cash."""
+        with self._uow() as uow:
+            self.auditor.record(uow, "drawer_close", actor=cashier.staff_no, outcome="refused",
+                                object_ref=f"drawer:{session_id}", over_short_cents=over_short)
+            uow.commit()
 
     def sessions_on(self, day: date | None = None) -> list[DrawerSession]:
         with self._uow(read_only=True) as uow:

@@ -95,6 +95,10 @@ class PaymentService:
                 )
         return self._catalog
 
+    def refresh_catalog(self) -> None:
+        """Read the fee schedule again at next use (after an administrator's change or a reference pull)."""
+        self._catalog = None
+
     def search(self, text: str, limit: int = 30) -> list[Service]:
         refuse_card_number(text or "", "search")
         return search_services(list(self.catalog().services), text[:100], limit)

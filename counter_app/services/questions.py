@@ -5,14 +5,15 @@ from __future__ import annotations
 from counter_app.questions.article import Article, SearchHit
 from counter_app.questions.query import check_search_text, fts_query, words_of
 from counter_app.questions.spelling import Vocabulary
-from counter_app.services.ports import UnitOfWork, UnitOfWorkFactory
+from counter_app.services.ports import KnowledgeIndex, UnitOfWork, UnitOfWorkFactory
 
 DEFAULT_LIMIT = 20
 
 
 class QuestionService:
-    def __init__(self, uow: UnitOfWorkFactory) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, index: KnowledgeIndex) -> None:
         self._uow = uow
+        self._index = index
         self._vocabulary: Vocabulary | None = None
 
     def search(self, text: str, limit: int = DEFAULT_LIMIT) -> list[SearchHit]:
@@ -20,16 +21,15 @@ class QuestionService:
         words = words_of(check_search_text(text))
         if not words:
             return []
-        with self._uow(read_only=True) as uow:
-            ranked = uow.knowledge.search(fts_query(words), limit)
-            if not ranked:
+        found = self._index.search_articles(fts_query(words), limit)
+        if not found:
+            with self._uow(read_only=True) as uow:
                 corrected = self._corrected(words, uow)
-                if corrected != words:
-                    ranked = uow.knowledge.search(fts_query(corrected), limit)
-                if not ranked and len(words) > 1:
-                    ranked = uow.knowledge.search(fts_query(corrected, any_word=True), limit)
-            articles = uow.knowledge.articles([article_id for article_id, _ in ranked])
-        return [SearchHit(articles[i], score) for i, score in ranked if i in articles]
+            if corrected != words:
+                found = self._index.search_articles(fts_query(corrected), limit)
+            if not found and len(words) > 1:
+                found = self._index.search_articles(fts_query(corrected, any_word=True), limit)
+        return [SearchHit(article, score) for article, score in found]
 
     def article(self, article_id: str) -> Article | None:
         with self._uow(read_only=True) as uow:

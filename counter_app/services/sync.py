@@ -22,8 +22,10 @@ REFERENCE_KINDS = ("gst_codes", "gl_accounts", "topics", "services", "department
 
 class SyncService:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, workstation: str,
-                 central: Callable[[], CentralPort], central_label: str) -> None:
+                 central: Callable[[], CentralPort], central_label: str,
+                 on_reference_change: Callable[[], None] = lambda: None) -> None:
         self._uow = uow
+        self._on_reference_change = on_reference_change
         self.clock = clock
         self.workstation = workstation
         self._central_factory = central
@@ -91,6 +93,8 @@ class SyncService:
                     uow.sync.apply_referral_update(update_, now)
                 uow.sync.set_state("cursor:referrals", str(updates[-1].seq))
                 uow.commit()
+        if changes:
+            self._on_reference_change()
         return SyncReport(reference_changes=changes, referral_updates=len(updates))
 
     def sync_once(self) -> SyncReport:

@@ -91,11 +91,12 @@ class FeatureContext(QObject):
     def add_shortcut(self, keys: str, slot: Callable[[], None], help_text: str = "", always: bool = False) -> None:
         """A window-wide key, active while someone is signed in (or always)."""
         self.window.add_shortcut(keys, slot, always)
-        if help_text:
+        if help_text and (keys, help_text) not in keymap.GLOBAL_KEYS:
             keymap.GLOBAL_KEYS = (*keymap.GLOBAL_KEYS, (keys, help_text))
 
     def add_status_widget(self, widget: QWidget) -> None:
-        self.window.statusBar().insertPermanentWidget(0, widget)
+        """On the right of the status bar, before the sync status and the clock."""
+        self.window.statusBar().insertPermanentWidget(self.window.status_items, widget)
 
     def tell(self, message: str, tone: str = "info") -> None:
         """Show a message on the current screen's notice line (errors, successes)."""

@@ -8,7 +8,7 @@ GLOBAL_KEYS: tuple[tuple[str, str], ...] = (
     ("F3", "Go to Scan or search"),
     ("F4", "Today's transactions"),
     ("F10", "Pay: go to the tender screen"),
-    ("F12 / Ctrl+N", "Next resident (asks before discarding lines)"),
+    ("F12 / Ctrl+N", "Next resident"),
     ("Ctrl+Q", "Sign out"),
 )
 

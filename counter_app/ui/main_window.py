@@ -118,6 +118,7 @@ class MainWindow(QMainWindow):
             label.setObjectName(label.objectName() or "statusItem")
             bar.addWidget(label)
         bar.addWidget(self.demo_label)
+        self.status_items = len(bar.findChildren(QLabel))  # features insert their permanent items after these
         bar.addPermanentWidget(self.sync_label)
         bar.addPermanentWidget(self.clock_label)
         self._clock = QTimer(self)
@@ -223,6 +224,10 @@ class MainWindow(QMainWindow):
         from counter_app.ui.feature_api import FeatureContext, install_features
 
         assert self.counter is not None
+        import gc
+
+        gc.collect()
+        gc.freeze()  # the start-up heap never changes: keep the collector from walking it during exports
         self.features = FeatureContext(self, self.counter, self.runner, self.prompts)
         if self.payment_vm is not None:
             self.payment_vm.visit_id = lambda: self.features.visit_id if self.features else None
@@ -275,6 +280,25 @@ class MainWindow(QMainWindow):
         self._set_signed_in(False)
         self.login.reset()
         self.show_screen("login")
+
+    # -- lock and switch user (security feature: counter_app/ui/security_feature.py) ---------------------------
+    def set_locked(self, locked: bool) -> None:
+        """While the idle lock covers the window, no window-wide key acts behind it (F1 help stays)."""
+        self._set_signed_in(self.staff is not None and not locked)
+
+    def switch_staff(self, staff: StaffMember) -> None:
+        """Another staff member takes over the workstation (from the lock screen, after their PIN was checked):
+        the sale in progress, its visit and the current screen stay; what is recorded from now on (the payment's
+        cashier, approvals asked for) is theirs. Unlike sign-in, nothing is reset or discarded."""
+        self.staff = staff
+        for vm in (self.payment_vm, self.tx_vm, self.receipt_vm, self.drawer_vm):
+            if vm is not None:
+                vm.cashier = staff
+        self.cashier_label.setText(f"{staff.name} · {staff.role}")
+        if self.features is not None:
+            self.features.signed_in.emit(staff)
+        if self.drawer_vm is not None:
+            self.drawer_vm.check()  # the new person counts their own float if they have no drawer open here
 
     def _set_signed_in(self, signed_in: bool) -> None:
         for shortcut, always in self._global:
@@ -527,6 +551,8 @@ class MainWindow(QMainWindow):
         if self._dialog is not None:
             self._dialog.accept()
         assert self.receipt is not None
+        if self.features is not None:
+            self.features.payment_completed.emit(result)  # a cash refund prints and opens the drawer too
         self.show_screen("receipt")
         self.receipt.show_receipt(info_from_payment(result))
         if self.payment_vm is not None:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.errors import UserError
 from counter_app.payments.catalog import LineKind, Service
 from counter_app.payments.money import format_money, format_plain
 from counter_app.ui.keymap import HINTS
@@ -324,7 +325,13 @@ class PaymentScreen(QWidget):
             return
         if self.notice.text() == "Enter looks up this bill.":
             self.notice.say("")
-        self.services.set_rows(self.vm.search(text))
+        try:
+            rows = self.vm.search(text)
+        except UserError as exc:  # e.g. a full card number typed into the search field
+            self.services.set_rows([])
+            self.scan_error.show_message(exc.message)
+            return
+        self.services.set_rows(rows)
         if self.services.rowCount():
             self.service_view.selectRow(0)
             self.service_view.scrollToTop()

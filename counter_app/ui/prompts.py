@@ -43,6 +43,10 @@ class Prompts:
             return None
         return printer
 
+    def choose_folder(self, parent: QWidget, title: str, start: str) -> str | None:
+        """A folder for exports; tests replace this with an answer."""
+        return QFileDialog.getExistingDirectory(parent, title, start) or None
+
     def save_path(self, parent: QWidget, suggested: str) -> str | None:
         folder = Path.home() / "Documents"
         start = str((folder if folder.is_dir() else Path.home()) / suggested)

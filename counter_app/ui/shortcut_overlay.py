@@ -6,7 +6,8 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from counter_app.ui.keymap import GLOBAL_KEYS, SCREEN_KEYS, TITLES
+from counter_app.ui import keymap
+from counter_app.ui.keymap import SCREEN_KEYS, TITLES
 
 
 class ShortcutOverlay(QWidget):
@@ -74,7 +75,7 @@ class ShortcutOverlay(QWidget):
         self.title.setText(f"Keys · {TITLES.get(screen, screen)}")
         self._columns.addWidget(self._column("On this screen", SCREEN_KEYS.get(screen, ())), 1)
         if signed_in:
-            self._columns.addWidget(self._column("Everywhere", GLOBAL_KEYS), 1)
+            self._columns.addWidget(self._column("Everywhere", keymap.GLOBAL_KEYS), 1)  # features add keys later
         parent = self.parentWidget()
         assert parent is not None
         focus = parent.focusWidget()
