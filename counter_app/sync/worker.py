@@ -71,7 +71,7 @@ class SyncWorker(threading.Thread):
         self.on_status = on_status
         self.interval = interval
         self._wake = threading.Event()
-        self._stop = threading.Event()
+        self._stopping = threading.Event()
         self._rng = random.Random(seed)
         self.failures = 0
 
@@ -79,13 +79,13 @@ class SyncWorker(threading.Thread):
         self._wake.set()
 
     def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
+        self._stopping.set()
         self._wake.set()
         self.join(timeout)
         self.lock.release()
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._stopping.is_set():
             delay = self.interval
             if self.lock.acquire():
                 try:

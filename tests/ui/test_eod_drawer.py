@@ -167,6 +167,6 @@ def test_closing_with_a_sale_in_progress_is_refused_and_f1_lists_the_drawer_keys
     for key, _text in keymap.SCREEN_KEYS["drawer"]:
         assert key in shown
     assert "Paid out" in shown and "Close the drawer" in shown
-    assert ("Ctrl+F7", "Your drawer: X report, paid in / out, pickup, no sale, close") in keymap.GLOBAL_KEYS
+    assert ("Ctrl+F7", "Your drawer: X report, cash, close") in keymap.GLOBAL_KEYS
     kb.press(Qt.Key.Key_F1)
 
