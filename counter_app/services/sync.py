@@ -6,6 +6,7 @@ the centre recognises every record by its UUID. Records refused as conflicts sta
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from datetime import datetime
 
@@ -105,7 +106,7 @@ class SyncService:
         except Exception as exc:
             self.online = not isinstance(exc, CentralUnavailableError)
             if isinstance(exc, CentralUnavailableError):
-                self._central = None  # reconnect next time
+                self._drop_central()
             self._record(False, _describe(exc), 0)
             raise
         self.online = True
@@ -113,6 +114,14 @@ class SyncService:
                             pulled.referral_updates, pushed.remaining)
         self._record(True, report.summary(), pushed.pushed + sum(pulled.reference_changes.values()))
         return report
+
+    def _drop_central(self) -> None:
+        """Reconnect next time; release the pooled connections of the failed one now."""
+        central, self._central = self._central, None
+        close = getattr(central, "close", None)
+        if close is not None:
+            with contextlib.suppress(Exception):
+                close()
 
     def _record(self, ok: bool, message: str, records: int) -> None:
         now = self.clock.now()

@@ -221,6 +221,10 @@ class CentralStore:
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
 
+    def close(self) -> None:
+        """Drop pooled connections (after a failure, so the next attempt starts clean)."""
+        self.engine.dispose()
+
     def ping(self) -> None:
         with self._begin() as conn:
             conn.execute(text("SELECT 1"))
@@ -237,18 +241,18 @@ class CentralStore:
             try:
                 existing = self._existing_hashes(conn, [r.record_id for r in records])
                 fresh: list[OutgoingRecord] = []
-                seen: set[str] = set()
+                seen: dict[str, str] = {}  # record id -> hash, for a record sent twice in one batch
                 for record in records:
-                    known = existing.get(record.record_id)
-                    if known is None and record.record_id not in seen:
+                    known = existing.get(record.record_id) or seen.get(record.record_id)
+                    if known is None:
                         fresh.append(record)
-                        seen.add(record.record_id)
+                        seen[record.record_id] = record.payload_hash
                         result.applied.append(record.seq)
-                    elif (known or "") == record.payload_hash or record.record_id in seen:
+                    elif known == record.payload_hash:
                         result.duplicates.append(record.seq)
                     else:
                         result.conflicts.append(record.seq)
-                        self._record_conflict(conn, workstation, record, known or "", now)
+                        self._record_conflict(conn, workstation, record, known, now)
                 if fresh:
                     self._insert_ignore(conn, cs.sync_inbox, [
                         {"id": r.record_id, "record_type": r.record_type, "workstation": workstation,
@@ -256,7 +260,9 @@ class CentralStore:
                         for r in fresh
                     ])
                     self._project(conn, workstation, fresh)
-                self._advance_head(conn, workstation, max(r.seq for r in records), now)
+                audit = [r for r in fresh if r.record_type == "audit_event"]
+                last_audit = json.loads(max(audit, key=lambda r: r.seq).payload)["entry_hash"] if audit else None
+                self._advance_head(conn, workstation, max(r.seq for r in records), now, last_audit)
             finally:
                 self._unlock_workstation(conn, workstation)
         return result
@@ -383,13 +389,20 @@ class CentralStore:
         value = conn.execute(select(cs.counters.c.value).where(cs.counters.c.name == name)).scalar_one()
         return int(value) - by + 1
 
-    def _advance_head(self, conn: Connection, workstation: str, seq: int, now: datetime) -> None:
-        updated = conn.execute(update(cs.sync_heads).where(cs.sync_heads.c.workstation == workstation).values(
-            last_local_seq=func.greatest(cs.sync_heads.c.last_local_seq, seq) if self.dialect != "sqlite"
+    def _advance_head(self, conn: Connection, workstation: str, seq: int, now: datetime,
+                      audit_hash: str | None) -> None:
+        """Where each workstation's outbox stands centrally, and the latest audit hash it sent (tail-cut check)."""
+        values: dict[str, Any] = {
+            "last_local_seq": func.greatest(cs.sync_heads.c.last_local_seq, seq) if self.dialect != "sqlite"
             else func.max(cs.sync_heads.c.last_local_seq, seq),
-            updated_at=now))
+            "updated_at": now,
+        }
+        if audit_hash:
+            values["last_audit_hash"] = audit_hash
+        updated = conn.execute(update(cs.sync_heads).where(cs.sync_heads.c.workstation == workstation).values(**values))
         if updated.rowcount == 0:
-            conn.execute(insert(cs.sync_heads).values(workstation=workstation, last_local_seq=seq, updated_at=now))
+            conn.execute(insert(cs.sync_heads).values(workstation=workstation, last_local_seq=seq, updated_at=now,
+                                                      last_audit_hash=audit_hash))
 
     # -- pull -----------------------------------------------------------------------------------------------
     def reference_changes(self, kind: str, since: int, limit: int = 5_000) -> list[ReferenceChange]:
