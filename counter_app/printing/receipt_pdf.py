@@ -16,7 +16,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from counter_app.payments.money import format_money
-from counter_app.payments.receipt import ReceiptLine, ReceiptSnapshot, ReceiptTender
+from counter_app.payments.receipt import ReceiptSnapshot, ReceiptTender
+from counter_app.printing import receipt_wording as wording
 from counter_app.printing.fonts import SANS, SANS_BOLD, register_fonts
 from counter_app.printing.layout import Align, Block, Box, Figure, Rule, Text, draw_blocks, new_canvas, text_width, wrap
 
@@ -27,67 +28,11 @@ LAYOUTS = ("thermal", "letter")
 #: Measured on a thermal receipt: uncompressed 2.8 ms and 85 kB, compressed 4.8 ms and 45 kB (zlib on the
 #: embedded font subsets). Receipts are re-rendered from the snapshot, never stored, so speed wins.
 _PAGE_COMPRESSION = 0
-_COPY_TEXT = "COPY - REPRINT"
-_VOID_TEXT = "VOID"
-_VOID_NOTE = "Voided: not proof of payment."
-
-
-# --- wording shared by both layouts ---------------------------------------------------------------------------
-
-
-def _title(snapshot: ReceiptSnapshot) -> str:
-    return "REFUND" if snapshot.kind == "refund" else "RECEIPT"
-
-
-def _issued(snapshot: ReceiptSnapshot) -> str:
-    """Local date and time as the counter's clock showed it (the snapshot stores local, aware time)."""
-    return snapshot.issued_at.strftime("%Y-%m-%d %H:%M")
-
-
-def _gst_registration(snapshot: ReceiptSnapshot) -> str:
-    number = snapshot.issuer.gst_number.strip()
-    number = number[4:] if number.upper().startswith("GST ") else number
-    return f"GST registration no. {number}"
-
-
-def _gst_label(code: str) -> str:
-    return code if code.upper().startswith("GST") else f"GST ({code})"
-
-
-def _line_details(line: ReceiptLine) -> list[str]:
-    details = []
-    if line.reference:
-        details.append(f"Ref. {line.reference}")
-    if line.gst_cents:
-        details.append(f"{_gst_label(line.gst_code)} {format_money(line.gst_cents)}")
-    return details
-
-
-def _paid_label(snapshot: ReceiptSnapshot) -> str:
-    return "Amount refunded" if snapshot.kind == "refund" else "Amount paid"
-
-
-def _tenders_heading(snapshot: ReceiptSnapshot) -> str:
-    return "Refunded to" if snapshot.kind == "refund" else "Paid by"
-
-
-def _shows_change(snapshot: ReceiptSnapshot) -> bool:
-    """Change is printed whenever cash was handed over, even exact cash, so the resident can check it."""
-    paid_cash = snapshot.kind != "refund" and any(t.kind == "cash" for t in snapshot.tenders)
-    return snapshot.change_cents != 0 or paid_cash
-
-
-def _questions(snapshot: ReceiptSnapshot) -> str:
-    return f"Questions? Call {snapshot.issuer.phone_311}."
-
-
-def _questions_parts(snapshot: ReceiptSnapshot) -> list[str]:
-    """The 311 line in phrases, so a narrow roll breaks it before the bracket rather than mid-phrase."""
-    phone = snapshot.issuer.phone_311
-    number, bracket, rest = phone.partition("(")
-    if not bracket:
-        return [_questions(snapshot)]
-    return [f"Questions? Call {number.strip()}", f"({rest.strip()}."]
+_COPY_TEXT, _VOID_TEXT, _VOID_NOTE = wording.COPY_TEXT, wording.VOID_TEXT, wording.VOID_NOTE
+_title, _issued, _gst_registration = wording.title, wording.issued, wording.gst_registration
+_gst_label, _line_details, _paid_label = wording.gst_label, wording.line_details, wording.paid_label
+_tenders_heading, _shows_change = wording.tenders_heading, wording.shows_change
+_questions, _questions_parts = wording.questions_line, wording.questions_parts
 
 
 def _barcode(number: str, bar_width: float, bar_height: float) -> Code128:

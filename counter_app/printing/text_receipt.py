@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from counter_app.payments.money import format_money
-from counter_app.payments.receipt import ReceiptLine, ReceiptSnapshot
+from counter_app.payments.receipt import ReceiptSnapshot
+from counter_app.printing import receipt_wording as wording
 
 __all__ = [
     "COPY_TEXT",
@@ -32,9 +33,8 @@ __all__ = [
 Align = Literal["left", "center", "right"]
 Kind = Literal["text", "rule", "barcode", "feed"]
 
-COPY_TEXT = "COPY - REPRINT"
-VOID_TEXT = "VOID"
-VOID_NOTE = "Voided: not proof of payment."
+COPY_TEXT, VOID_TEXT, VOID_NOTE = wording.COPY_TEXT, wording.VOID_TEXT, wording.VOID_NOTE
+
 #: Details (reference, GST, card detail) sit under their line, indented like on the PDF.
 _INDENT = "   "
 #: Width of the labels in the receipt-number block ("Workstation " is the longest).
@@ -186,43 +186,14 @@ _FEED = PrintLine("", kind="feed")
 # --- receipt wording (the same as receipt_pdf) -------------------------------------------------------------------
 
 
-def _title(snapshot: ReceiptSnapshot) -> str:
-    return "REFUND" if snapshot.kind == "refund" else "RECEIPT"
-
-
-def _gst_registration(snapshot: ReceiptSnapshot) -> str:
-    number = snapshot.issuer.gst_number.strip()
-    number = number[4:] if number.upper().startswith("GST ") else number
-    return f"GST registration no. {number}"
-
-
-def _gst_label(code: str) -> str:
-    return code if code.upper().startswith("GST") else f"GST ({code})"
-
-
-def _line_details(line: ReceiptLine) -> list[str]:
-    details = []
-    if line.reference:
-        details.append(f"Ref. {line.reference}")
-    if line.gst_cents:
-        details.append(f"{_gst_label(line.gst_code)} {format_money(line.gst_cents)}")
-    return details
-
-
-def _shows_change(snapshot: ReceiptSnapshot) -> bool:
-    """Change is printed whenever cash was handed over, even exact cash, so the resident can check it."""
-    paid_cash = snapshot.kind != "refund" and any(t.kind == "cash" for t in snapshot.tenders)
-    return snapshot.change_cents != 0 or paid_cash
+_title, _gst_registration, _gst_label = wording.title, wording.gst_registration, wording.gst_label
+_line_details, _shows_change = wording.line_details, wording.shows_change
 
 
 def _questions_parts(snapshot: ReceiptSnapshot, width: int) -> list[str]:
     """The 311 line whole if it fits, else broken before the bracket rather than mid-phrase (as on the PDF)."""
-    phone = snapshot.issuer.phone_311
-    whole = f"Questions? Call {phone}."
-    number, bracket, rest = phone.partition("(")
-    if len(printable(whole)) <= width or not bracket:
-        return [whole]
-    return [f"Questions? Call {number.strip()}", f"({rest.strip()}."]
+    whole = wording.questions_line(snapshot)
+    return [whole] if len(printable(whole)) <= width else wording.questions_parts(snapshot)
 
 
 # --- receipt ---------------------------------------------------------------------------------------------------
