@@ -7,7 +7,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFrame,
@@ -16,7 +15,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -24,7 +22,7 @@ from PySide6.QtWidgets import (
 from counter_app.payments.catalog import LineKind, Service, TenderKind
 from counter_app.payments.money import format_money, format_plain
 from counter_app.ui.table_models import CENTRE, RIGHT, Column, RowsModel
-from counter_app.ui.widgets import EnterLineEdit, FieldError, HintBar, Notice, add_shortcut
+from counter_app.ui.widgets import EnterLineEdit, FieldError, HintBar, Notice, add_shortcut, list_table
 
 STAFF_HINTS = (("N", "New staff member"), ("P", "Reset PIN"), ("D", "Disable / enable"), ("U", "Unlock"),
                ("Ctrl+R", "Refresh"), ("Esc", "Back"), ("F1", "Help"))
@@ -56,27 +54,6 @@ def _label(text: str, name: str = "fieldLabel") -> QLabel:
     label = QLabel(text)
     label.setObjectName(name)
     return label
-
-
-def _table(name: str, model: RowsModel[Any], stretch: int) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setShowGrid(False)
-    view.setWordWrap(False)
-    view.setTabKeyNavigation(False)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(32)
-    header = view.horizontalHeader()
-    header.setHighlightSections(False)
-    for col in range(model.columnCount()):
-        header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return view
 
 
 class _Screen(QWidget):
@@ -174,7 +151,7 @@ class StaffAdminScreen(_Screen):
     def __init__(self) -> None:
         super().__init__("staffAdminScreen", "Staff at the counter", STAFF_HINTS)
         self.model = StaffModel(self)
-        self.view = _table("staffList", self.model, 1)
+        self.view = list_table(self.model, "staffList", row_height=32, stretch=1, tab_moves_focus=True)
         self.left.addWidget(self.view, 1)
         self.left.addWidget(self.notice)
         self.mode = ""  # "create" | "pin"
@@ -339,7 +316,7 @@ class FeeScheduleScreen(_Screen):
     def __init__(self) -> None:
         super().__init__("feeScheduleScreen", "Fee schedule and services", FEES_HINTS)
         self.model = FeesModel(self)
-        self.view = _table("feeList", self.model, 1)
+        self.view = list_table(self.model, "feeList", row_height=32, stretch=1, tab_moves_focus=True)
         self.view.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)  # tenders share it
         self.left.addWidget(self.view, 1)
         self.left.addWidget(self.notice)

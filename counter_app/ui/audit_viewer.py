@@ -9,21 +9,19 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from counter_app.security.audit_chain import AuditEntry
 from counter_app.ui.table_models import RIGHT, Column, RowsModel
-from counter_app.ui.widgets import EnterLineEdit, FieldError, HintBar, Notice, add_shortcut, set_state
+from counter_app.ui.widgets import EnterLineEdit, FieldError, HintBar, Notice, add_shortcut, list_table, set_state
 
 AUDIT_HINTS = (("Enter", "Search"), ("F9", "Verify the chain"), ("Ctrl+F", "Filters"), ("Ctrl+R", "Refresh"),
                ("Esc", "Back"), ("F1", "Help"))
@@ -159,23 +157,8 @@ class AuditScreen(QWidget):
         body.addLayout(head)
 
         self.model = AuditModel(tz, self)
-        self.view = QTableView()
-        self.view.setObjectName("auditList")
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.setShowGrid(False)
-        self.view.setWordWrap(False)
-        self.view.setTabKeyNavigation(False)
-        self.view.verticalHeader().hide()
-        self.view.verticalHeader().setDefaultSectionSize(30)
+        self.view = list_table(self.model, "auditList", row_height=30, stretch=AuditModel.DETAIL, tab_moves_focus=True)
         header = self.view.horizontalHeader()
-        header.setHighlightSections(False)
-        for col in range(self.model.columnCount()):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(AuditModel.DETAIL, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(AuditModel.OBJECT, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(AuditModel.OBJECT, 220)  # drawer ids are long: the full entry shows below the list
         self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)

@@ -13,9 +13,8 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QHeaderView, QLabel, QVBoxLayout, QWidget
 
 from counter_app.ui.questions_tables import DashboardModel, DashRow, minutes_text
-from counter_app.ui.referral_list import table
 from counter_app.ui.view_models import describe
-from counter_app.ui.widgets import HintBar, Notice, add_shortcut
+from counter_app.ui.widgets import HintBar, Notice, add_shortcut, list_table
 
 if TYPE_CHECKING:
     from counter_app.services.container import Counter
@@ -140,7 +139,7 @@ class DashboardScreen(QWidget):
         self.chart_area.addWidget(self.chart_placeholder, 1)
         row.addLayout(self.chart_area, 13)
         self.model = DashboardModel(self)
-        self.view = table(self.model, "dashboardTable")
+        self.view = list_table(self.model, "dashboardTable")
         self.view.verticalHeader().setDefaultSectionSize(27)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(DashboardModel.GROUP, QHeaderView.ResizeMode.ResizeToContents)

@@ -11,8 +11,7 @@ from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import QDialog, QHeaderView, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from counter_app.ui.questions_tables import DepartmentsModel, SpecialistsModel, hours_text
-from counter_app.ui.referral_list import table
-from counter_app.ui.widgets import EnterLineEdit, FieldError, HintBar, Notice, add_shortcut
+from counter_app.ui.widgets import EnterLineEdit, FieldError, HintBar, Notice, add_shortcut, list_table
 
 if TYPE_CHECKING:
     from counter_app.referrals.referral import Department
@@ -122,7 +121,7 @@ class DirectoryScreen(QWidget):
 
         body.addWidget(_label("Departments", "sectionTitle"))
         self.departments = DepartmentsModel(self)
-        self.department_view = table(self.departments, "departmentList")
+        self.department_view = list_table(self.departments, "departmentList")
         header = self.department_view.horizontalHeader()
         for col in range(self.departments.columnCount()):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
@@ -132,7 +131,7 @@ class DirectoryScreen(QWidget):
         self.editor_label = _label("", "muted")
         body.addWidget(_label("Specialists · who is on duty today", "sectionTitle"))
         self.specialists = SpecialistsModel(self)
-        self.specialist_view = table(self.specialists, "specialistList")
+        self.specialist_view = list_table(self.specialists, "specialistList")
         header = self.specialist_view.horizontalHeader()
         for col in range(self.specialists.columnCount()):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)

@@ -13,7 +13,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFrame,
     QGridLayout,
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +30,7 @@ from counter_app.payments.money import format_money, format_plain
 from counter_app.ui.keymap import HINTS
 from counter_app.ui.table_models import LinesModel, ServicesModel
 from counter_app.ui.view_models import PaymentViewModel
-from counter_app.ui.widgets import EnterLineEdit, FieldError, HintBar, Notice, ScanField, add_shortcut
+from counter_app.ui.widgets import EnterLineEdit, FieldError, HintBar, Notice, ScanField, add_shortcut, list_table
 
 #: What a keyboard-wedge scanner or a cashier types for a bill: digits, maybe spaced or dashed, maybe P / INV.
 _BILL_NUMBER = re.compile(r"^(?:P|INV)?[\d\s-]*\d[\d\s-]*$", re.IGNORECASE)
@@ -46,23 +44,6 @@ def _label(text: str, name: str = "fieldLabel") -> QLabel:
     label = QLabel(text)
     label.setObjectName(name)
     return label
-
-
-def _table(model: Any, name: str) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setShowGrid(False)
-    view.setWordWrap(False)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(34)
-    view.horizontalHeader().setHighlightSections(False)
-    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    return view
 
 
 class BillPanel(QFrame):
@@ -237,7 +218,7 @@ class PaymentScreen(QWidget):
         left.addWidget(self.notice)
         self.pages = QStackedWidget()
         self.services = ServicesModel(self)
-        self.service_view = _table(self.services, "serviceList")
+        self.service_view = list_table(self.services, "serviceList", scroll_sideways=False)
         self.service_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         header = self.service_view.horizontalHeader()
         header.setSectionResizeMode(ServicesModel.NAME, QHeaderView.ResizeMode.Stretch)
@@ -256,7 +237,7 @@ class PaymentScreen(QWidget):
         right.setSpacing(4)
         right.addWidget(_label("This resident", "sectionTitle"))
         self.lines = LinesModel(self)
-        self.line_view = _table(self.lines, "lineList")
+        self.line_view = list_table(self.lines, "lineList", scroll_sideways=False)
         lh = self.line_view.horizontalHeader()
         lh.setSectionResizeMode(LinesModel.DESCRIPTION, QHeaderView.ResizeMode.Stretch)
         for col in (LinesModel.REFERENCE, LinesModel.GST, LinesModel.AMOUNT):

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QFrame,
@@ -15,7 +14,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -23,7 +21,7 @@ from PySide6.QtWidgets import (
 from counter_app.referrals.referral import Mode, Referral, Status
 from counter_app.ui.questions_tables import STATUS_LABELS, NotesModel, ReferralsModel
 from counter_app.ui.referral_view_model import FILTERS, ReferralDetail, ReferralListViewModel
-from counter_app.ui.widgets import EnterLineEdit, FieldError, HintBar, Notice, add_shortcut
+from counter_app.ui.widgets import EnterLineEdit, FieldError, HintBar, Notice, add_shortcut, list_table
 
 if TYPE_CHECKING:
     from counter_app.ui.directory_view_model import DirectoryViewModel
@@ -49,22 +47,6 @@ def _label(text: str, name: str = "fieldLabel", wrap: bool = False) -> QLabel:
     label.setObjectName(name)
     label.setWordWrap(wrap)
     return label
-
-
-def table(model: object, name: str) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
-    view.setModel(model)  # type: ignore[arg-type]
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setShowGrid(False)
-    view.setWordWrap(False)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(34)
-    view.horizontalHeader().setHighlightSections(False)
-    return view
 
 
 class StatusDialog(QDialog):
@@ -170,7 +152,7 @@ class DetailPanel(QFrame):
         box.addWidget(self.description)
         box.addWidget(_label("Notes", "sectionTitle"))
         self.notes = NotesModel(tz, self)  # type: ignore[arg-type]
-        self.note_view = table(self.notes, "noteList")
+        self.note_view = list_table(self.notes, "noteList")
         self.note_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.note_view.setWordWrap(True)
         header = self.note_view.horizontalHeader()
@@ -257,7 +239,7 @@ class ReferralListScreen(QWidget):
         row = QHBoxLayout()
         row.setSpacing(14)
         self.model = ReferralsModel(self.tz, self)
-        self.view = table(self.model, "referralList")
+        self.view = list_table(self.model, "referralList")
         header = self.view.horizontalHeader()
         for col in range(self.model.columnCount()):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)

@@ -6,12 +6,12 @@ from datetime import tzinfo
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from counter_app.services.records_sync import SyncLogEntry
 from counter_app.ui.sync_status import run_message
 from counter_app.ui.table_models import RIGHT, Column, RowsModel
-from counter_app.ui.widgets import HintBar, Notice, add_shortcut, set_state
+from counter_app.ui.widgets import HintBar, Notice, add_shortcut, list_table, set_state
 
 SYNC_LOG_HINTS = (("Ctrl+Shift+S", "Sync now"), ("Ctrl+R", "Refresh"), ("Up / Down", "Choose a run"),
                   ("Esc", "Back"), ("F1", "Help"))
@@ -57,27 +57,6 @@ class ConflictsModel(RowsModel[tuple[int, str, str, str]]):
     )
 
 
-def _table(name: str, model: RowsModel[Any], stretch: int) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setShowGrid(False)
-    view.setWordWrap(False)
-    view.setTabKeyNavigation(False)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(32)
-    header = view.horizontalHeader()
-    header.setHighlightSections(False)
-    for col in range(model.columnCount()):
-        header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return view
-
-
 class SyncLogScreen(QWidget):
     refresh_requested = Signal()
     back = Signal()
@@ -115,7 +94,8 @@ class SyncLogScreen(QWidget):
         head.addWidget(self.count)
         body.addLayout(head)
         self.model = SyncLogModel(tz, self)
-        self.view = _table("syncLogList", self.model, SyncLogModel.MESSAGE)
+        self.view = list_table(self.model, "syncLogList", row_height=32, stretch=SyncLogModel.MESSAGE,
+                               tab_moves_focus=True)
         body.addWidget(self.view, 3)
         self.message = QLabel("")
         self.message.setObjectName("syncMessage")
@@ -131,7 +111,8 @@ class SyncLogScreen(QWidget):
         self.conflicts_about.setWordWrap(True)
         body.addWidget(self.conflicts_about)
         self.conflicts_model = ConflictsModel(self)
-        self.conflicts = _table("syncConflicts", self.conflicts_model, 3)
+        self.conflicts = list_table(self.conflicts_model, "syncConflicts", row_height=32, stretch=3,
+                                    tab_moves_focus=True)
         body.addWidget(self.conflicts, 2)
         self.notice = Notice()
         body.addWidget(self.notice)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from counter_app.payments.money import format_money
 from counter_app.ui.keymap import HINTS
 from counter_app.ui.table_models import TransactionsModel
 from counter_app.ui.view_models import TransactionsViewModel
-from counter_app.ui.widgets import HintBar, Notice, add_shortcut
+from counter_app.ui.widgets import HintBar, Notice, add_shortcut, list_table
 
 
 class TransactionsScreen(QWidget):
@@ -45,22 +45,7 @@ class TransactionsScreen(QWidget):
         body.addLayout(head)
 
         self.model = TransactionsModel(vm.counter.clock.tz, self)
-        self.view = QTableView()
-        self.view.setObjectName("transactionList")
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.setShowGrid(False)
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().hide()
-        self.view.verticalHeader().setDefaultSectionSize(34)
-        header = self.view.horizontalHeader()
-        header.setHighlightSections(False)
-        for col in range(self.model.columnCount()):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(TransactionsModel.TENDERS, QHeaderView.ResizeMode.Stretch)
+        self.view = list_table(self.model, "transactionList", stretch=TransactionsModel.TENDERS)
         body.addWidget(self.view, 1)
         self.empty = QLabel("No transactions yet today at this workstation.")
         self.empty.setObjectName("muted")
