@@ -188,3 +188,21 @@ def new_canvas(buffer: io.BytesIO, size: tuple[float, float], *, title: str, aut
     canvas.setSubject(subject)
     canvas.setCreator("Counter")
     return canvas
+
+
+def paginate(blocks: Iterable[Block], top: float, bottom: float,
+             heads: Callable[[Block], Iterable[Block]]) -> list[list[tuple[Block, float]]]:
+    """Place blocks top to bottom on letter pages; a block that does not fit starts a new page, which opens with
+    ``heads(block)`` (a running head, and column headings when the block is a table row)."""
+    pages: list[list[tuple[Block, float]]] = [[]]
+    y = top
+    for block in blocks:
+        if y - block.height < bottom and pages[-1]:
+            pages.append([])
+            y = top
+            for head in heads(block):
+                pages[-1].append((head, y))
+                y -= head.height
+        pages[-1].append((block, y))
+        y -= block.height
+    return pages

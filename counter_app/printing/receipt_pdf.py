@@ -19,7 +19,19 @@ from counter_app.payments.money import format_money
 from counter_app.payments.receipt import ReceiptSnapshot, ReceiptTender
 from counter_app.printing import receipt_wording as wording
 from counter_app.printing.fonts import SANS, SANS_BOLD, register_fonts
-from counter_app.printing.layout import Align, Block, Box, Figure, Rule, Text, draw_blocks, new_canvas, text_width, wrap
+from counter_app.printing.layout import (
+    Align,
+    Block,
+    Box,
+    Figure,
+    Rule,
+    Text,
+    draw_blocks,
+    new_canvas,
+    paginate,
+    text_width,
+    wrap,
+)
 
 __all__ = ["LAYOUTS", "render_receipt"]
 
@@ -284,19 +296,9 @@ class LetterReceipt:
         return buffer.getvalue()
 
     def paginate(self, blocks: list[Block]) -> list[list[tuple[Block, float]]]:
-        """Place blocks top to bottom; a block that does not fit starts a new page under a short running head."""
-        pages: list[list[tuple[Block, float]]] = [[]]
-        top = self.TOP
-        for block in blocks:
-            if top - block.height < self.BOTTOM and pages[-1]:
-                pages.append([])
-                top = self.TOP
-                for head in (self.running_head(), self.table_head()) if block.is_row else (self.running_head(),):
-                    pages[-1].append((head, top))
-                    top -= head.height
-            pages[-1].append((block, top))
-            top -= block.height
-        return pages
+        """A row carried to a new page gets the column headings again under the running head."""
+        return paginate(blocks, self.TOP, self.BOTTOM, lambda block: (
+            (self.running_head(), self.table_head()) if block.is_row else (self.running_head(),)))
 
     # sections
 

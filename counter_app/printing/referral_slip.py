@@ -20,7 +20,17 @@ from reportlab.pdfgen.canvas import Canvas
 from counter_app.config import CITY_TIMEZONE
 from counter_app.payments.receipt import Issuer
 from counter_app.printing.fonts import SANS, SANS_BOLD, register_fonts
-from counter_app.printing.layout import Block, Box, Figure, clip_lines, draw_blocks, new_canvas, text_width, wrap
+from counter_app.printing.layout import (
+    Block,
+    Box,
+    Figure,
+    clip_lines,
+    draw_blocks,
+    new_canvas,
+    paginate,
+    text_width,
+    wrap,
+)
 from counter_app.printing.qr import QUIET_ZONE, qr_drawing, qr_symbol
 from counter_app.referrals.referral import Mode, Referral, Urgency
 
@@ -378,17 +388,7 @@ class LetterSlip(_Layout):
         return buffer.getvalue()
 
     def paginate(self, blocks: list[Block]) -> list[list[tuple[Block, float]]]:
-        """Place blocks top to bottom; a block that does not fit starts a new page under a short running head."""
-        pages: list[list[tuple[Block, float]]] = [[]]
-        top = self.TOP
-        for block in blocks:
-            if top - block.height < self.BOTTOM and pages[-1]:
-                head = self.running_head()
-                pages.append([(head, self.TOP)])
-                top = self.TOP - head.height
-            pages[-1].append((block, top))
-            top -= block.height
-        return pages
+        return paginate(blocks, self.TOP, self.BOTTOM, lambda block: (self.running_head(),))
 
     def heading(self, block: Block, text: str, left: float | None = None, right: float | None = None) -> None:
         left = self.LEFT if left is None else left
