@@ -26,7 +26,13 @@ from counter_app.payments.catalog import (
 from counter_app.payments.errors import PaymentError
 from counter_app.payments.money import format_money, parse_amount
 from counter_app.payments.receipt import Issuer, ReceiptSnapshot, snapshot_of
-from counter_app.payments.reversals import check_reason, ensure_voidable, plan_refund, refund_tender_kinds
+from counter_app.payments.reversals import (
+    check_reason,
+    ensure_approver,
+    ensure_voidable,
+    plan_refund,
+    refund_tender_kinds,
+)
 from counter_app.payments.sale import Sale, SaleLine, Settlement, bill_line, fixed_line, open_line
 from counter_app.services.audit import Auditor
 from counter_app.services.ports import UnitOfWork, UnitOfWorkFactory
@@ -252,8 +258,7 @@ class PaymentService:
     def void(self, receipt_number: str, cashier: StaffMember, supervisor: StaffMember, reason: str) -> None:
         """Void today's receipt: it is kept, marked void, and the bill balances it reduced are restored."""
         why = check_reason(reason)
-        if supervisor.id == cashier.id or not supervisor.can("approve_void"):
-            raise PaymentError("A different supervisor must approve the void.", "supervisor")
+        ensure_approver(cashier.id, supervisor.id, supervisor.can("approve_void"))
         today = self.clock.today()
         with self._uow() as uow:
             original = uow.transactions.by_receipt(receipt_number)
@@ -307,8 +312,7 @@ class PaymentService:
     ) -> CompletedPayment:
         """A new refund transaction against the original receipt, with its own receipt number."""
         why = check_reason(reason)
-        if supervisor.id == cashier.id or not supervisor.can("approve_refund"):
-            raise PaymentError("A different supervisor must approve the refund.", "supervisor")
+        ensure_approver(cashier.id, supervisor.id, supervisor.can("approve_refund"))
         with self._uow() as uow:
             original = uow.transactions.by_receipt(receipt_number.strip().upper())
             if original is None:
