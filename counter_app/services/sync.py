@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 
 from counter_app.clock import Clock
 from counter_app.services.ports import CentralPort, UnitOfWorkFactory
 from counter_app.services.records_sync import SyncLogEntry, SyncReport, SyncStatus
-from counter_app.sync.records import CentralUnavailableError
+from counter_app.sync.records import ApplyResult, CentralUnavailableError
 
 BATCH_SIZE = 2_000
 #: Reference data kinds, in the order they must apply (services need GST codes and GL accounts first).
@@ -40,34 +41,54 @@ class SyncService:
         return self._central
 
     def push(self, max_batches: int | None = None, batch_size: int = BATCH_SIZE) -> SyncReport:
+        """Send the outbox in batches, oldest first, until it is empty (or ``max_batches`` went).
+
+        A batch is marked sent on a helper thread while the next one is in the central database: SQLite writes
+        and fsyncs outside the GIL, so the two overlap; the next batch is read past the last one sent, so it never
+        takes a record whose mark is still being written. Any failure to mark surfaces before this returns; the
+        records concerned simply go again and the centre recognises them.
+        """
         pushed = duplicates = conflicts = 0
-        batches = 0
-        while max_batches is None or batches < max_batches:
-            with self._uow(read_only=True) as uow:
-                batch = uow.sync.pending(batch_size)
-            if not batch:
-                break
-            try:
-                result = self._centre().apply(self.workstation, batch)
-            except Exception as exc:
-                with self._uow() as uow:
-                    uow.sync.note_failure([r.seq for r in batch], _describe(exc))
-                    uow.commit()
-                raise
-            now = self.clock.now()
-            with self._uow() as uow:
-                uow.sync.mark_sent(result.settled, now)
-                if result.conflicts:
-                    uow.sync.mark_conflict(result.conflicts, "The central database holds a different record with "
-                                                             "this id: a supervisor must review it.")
-                uow.commit()
-            pushed += len(result.applied)
-            duplicates += len(result.duplicates)
-            conflicts += len(result.conflicts)
-            batches += 1
+        batches = after = 0
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-mark") as marker:
+            marking: Future[None] | None = None
+            while max_batches is None or batches < max_batches:
+                with self._uow(read_only=True) as uow:
+                    batch = uow.sync.pending(batch_size, after)
+                if not batch:
+                    break
+                try:
+                    result = self._centre().apply(self.workstation, batch)
+                except Exception as exc:
+                    if marking is not None:
+                        marking.result()
+                    with self._uow() as uow:
+                        uow.sync.note_failure([r.seq for r in batch], _describe(exc))
+                        uow.commit()
+                    raise
+                if marking is not None:
+                    marking.result()
+                marking = marker.submit(self._settle, result)
+                after = batch[-1].seq
+                pushed += len(result.applied)
+                duplicates += len(result.duplicates)
+                conflicts += len(result.conflicts)
+                batches += 1
+            if marking is not None:
+                marking.result()
         with self._uow(read_only=True) as uow:
             remaining = uow.sync.counts().get("pending", 0)
         return SyncReport(pushed=pushed, duplicates=duplicates, conflicts=conflicts, remaining=remaining)
+
+    def _settle(self, result: ApplyResult) -> None:
+        """After the central commit: mark the batch sent, and its conflicts for a supervisor."""
+        now = self.clock.now()
+        with self._uow() as uow:
+            uow.sync.mark_sent(result.settled, now)
+            if result.conflicts:
+                uow.sync.mark_conflict(result.conflicts, "The central database holds a different record with "
+                                                         "this id: a supervisor must review it.")
+            uow.commit()
 
     def pull(self) -> SyncReport:
         centre = self._centre()

@@ -39,17 +39,21 @@ class SqlSync:
         self.session = session
 
     # -- outbox ---------------------------------------------------------------------------------------------
-    def pending(self, limit: int) -> list[OutgoingRecord]:
-        rows = self.session.execute(
+    def pending(self, limit: int, after: int = 0) -> list[OutgoingRecord]:
+        """The oldest pending records past ``after``. Plain rows, not ORM ones: a 10,000-record backlog is read
+        in a fraction of the time."""
+        rows = self.session.connection().execute(
             select(OutboxRow.seq, OutboxRow.record_type, OutboxRow.record_id, OutboxRow.payload)
-            .where(OutboxRow.status == "pending").order_by(OutboxRow.seq).limit(limit)
+            .where(OutboxRow.status == "pending", OutboxRow.seq > after).order_by(OutboxRow.seq).limit(limit)
         )
         return [OutgoingRecord(seq, kind, rid, payload) for seq, kind, rid, payload in rows]
 
     def mark_sent(self, seqs: list[int], at: datetime) -> None:
-        for start in range(0, len(seqs), 900):
-            self.session.execute(update(OutboxRow).where(OutboxRow.seq.in_(seqs[start : start + 900]))
-                                 .values(status="sent", sent_at=at, last_error=None))
+        """One UPDATE per run of consecutive sequences (a batch is usually one run), not a list of thousands."""
+        for first, last in _runs(sorted(seqs)):
+            self.session.connection().execute(
+                update(OutboxRow).where(OutboxRow.seq.between(first, last), OutboxRow.status == "pending")
+                .values(status="sent", sent_at=at, last_error=None))
 
     def mark_conflict(self, seqs: list[int], reason: str) -> None:
         self.session.execute(update(OutboxRow).where(OutboxRow.seq.in_(seqs))
@@ -201,3 +205,14 @@ class SqlSync:
         else:
             for name, value in values.items():
                 setattr(row, name, value)
+
+
+def _runs(seqs: list[int]) -> list[tuple[int, int]]:
+    """Sorted integers as (first, last) runs of consecutive values: [1, 2, 3, 7, 8] -> [(1, 3), (7, 8)]."""
+    runs: list[tuple[int, int]] = []
+    for seq in seqs:
+        if runs and seq == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], seq)
+        elif not runs or seq != runs[-1][1]:
+            runs.append((seq, seq))
+    return runs

@@ -31,6 +31,8 @@ def utc(text: str | None) -> datetime | None:
     """ISO 8601 with offset -> naive UTC (the central database keeps UTC without a zone)."""
     if not text:
         return None
+    if text.endswith("+00:00"):  # how the counter writes every time: 5x faster than converting
+        return datetime.fromisoformat(text[:-6])
     moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
         return moment

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from counter_app.app import build_counter
 from counter_app.clock import FixedClock
@@ -18,6 +18,7 @@ from counter_app.payments.sale import Sale, make_tender
 from counter_app.services.container import Counter
 from counter_app.sync import central_schema as cs
 from counter_app.sync.central_store import CentralStore, build_engine
+from counter_app.sync.records import OutgoingRecord
 from counter_app.sync.seed_central import seed_central
 from tests.central_servers import MARIADB_ADMIN, PG_ADMIN, fresh_database
 from tests.conftest import FLOAT
@@ -183,3 +184,89 @@ def test_counter_wide_day_reads_every_workstation_from_the_centre(tmp_path: Path
     assert "CH1-01, CH1-02" in recon.scope
     one.close()
     two.close()
+
+
+def outgoing(counter: Counter) -> list[OutgoingRecord]:
+    """The counter's whole outbox as the sender reads it."""
+    with sqlite3.connect(counter.settings.db_path) as conn:
+        rows = conn.execute("select seq, record_type, record_id, payload from outbox order by seq").fetchall()
+    return [OutgoingRecord(*row) for row in rows]
+
+
+def test_a_record_twice_in_one_batch_goes_in_once_and_a_changed_copy_is_a_conflict(
+        tmp_path: Path, central: CentralStore, central_url: str, clock: FixedClock) -> None:
+    counter = workstation(tmp_path, "CH1-01", central_url, clock)
+    take_payments(counter, 1)
+    [sale] = [r for r in outgoing(counter) if r.record_type == "transaction"]
+    changed = json.loads(sale.payload)
+    changed["total_cents"] += 1
+    again = OutgoingRecord(sale.seq + 100, sale.record_type, sale.record_id, sale.payload)
+    other = OutgoingRecord(sale.seq + 101, sale.record_type, sale.record_id, json.dumps(changed))
+    result = central.apply("CH1-01", [sale, again, other])
+    assert (result.applied, result.duplicates, result.conflicts) == ([sale.seq], [again.seq], [other.seq])
+    with central.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(cs.sync_inbox)).scalar_one() == 1
+        assert conn.execute(select(cs.transactions.c.total_cents)).scalar_one() == changed["total_cents"] - 1
+    assert [c["payload_hash"] for c in central.conflicts()] == [other.payload_hash]
+    counter.close()
+
+
+def test_a_typed_row_clashing_with_central_data_keeps_the_original_and_the_batch_goes_in(
+        tmp_path: Path, central: CentralStore, central_url: str, clock: FixedClock) -> None:
+    """On PostgreSQL the batch is first copied straight in; the clash sends it down the ON CONFLICT path."""
+    counter = workstation(tmp_path, "CH1-01", central_url, clock)
+    take_payments(counter, 60)  # more rows a table than the COPY threshold
+    records = outgoing(counter)
+    sales = [json.loads(r.payload) for r in records if r.record_type == "transaction"]
+    taken = sales[1]  # its receipt number is already held centrally, under another id (loaded from elsewhere)
+    with central.engine.begin() as conn:
+        conn.execute(insert(cs.transactions).values(
+            id="00000000-0000-4000-8000-000000000001", workstation="CH1-01", sequence=999_999,
+            receipt_number=taken["receipt_number"], kind="sale", status="completed", business_date=clock.today(),
+            created_at=clock.now().replace(tzinfo=None), cashier="9999", total_cents=1, rounding_cents=0,
+            change_cents=0, local_seq=0))
+    result = central.apply("CH1-01", records)
+    assert len(result.applied) == len(records) and not result.conflicts
+    with central.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(cs.sync_inbox)).scalar_one() == len(records)
+        held = dict(conn.execute(select(cs.transactions.c.receipt_number, cs.transactions.c.total_cents)).all())
+        lines = conn.execute(select(func.count()).select_from(cs.transaction_lines)).scalar_one()
+    assert held[taken["receipt_number"]] == 1  # the original is kept
+    assert {s["receipt_number"]: s["total_cents"] for s in sales if s is not taken}.items() <= held.items()
+    assert lines == sum(len(s["lines"]) for s in sales)
+    counter.close()
+
+
+def test_a_malformed_record_leaves_nothing_of_its_batch_central(tmp_path: Path, central: CentralStore,
+                                                                  central_url: str, clock: FixedClock) -> None:
+    counter = workstation(tmp_path, "CH1-01", central_url, clock)
+    take_payments(counter, 60)
+    records = outgoing(counter)
+    broken = next(r for r in records if r.record_type == "transaction")
+    payload = json.loads(broken.payload)
+    del payload["lines"]
+    records[records.index(broken)] = OutgoingRecord(broken.seq, broken.record_type, broken.record_id,
+                                                    json.dumps(payload))
+    with pytest.raises(KeyError):
+        central.apply("CH1-01", records)
+    counts = central.counts()
+    assert counts["sync_inbox"] == 0 and counts["c_transactions"] == 0 and counts["c_interactions"] == 0
+    assert central.apply("CH1-01", outgoing(counter)).applied  # the connection is fine afterwards
+    counter.close()
+
+
+def test_records_flagged_between_pending_ones_stay_flagged_when_the_rest_is_sent(
+        tmp_path: Path, central: CentralStore, central_url: str, clock: FixedClock) -> None:
+    counter = workstation(tmp_path, "CH1-01", central_url, clock)
+    take_payments(counter, 10)
+    with sqlite3.connect(counter.settings.db_path) as conn:
+        seqs = [s for (s,) in conn.execute("select seq from outbox order by seq")]
+        flagged = seqs[3:5] + seqs[9:10]
+        conn.executemany("update outbox set status='conflict' where seq=?", [(s,) for s in flagged])
+    report = counter.sync.push(batch_size=4)  # batches with gaps, marked while the next one is sent
+    assert report.pushed == len(seqs) - len(flagged) and report.remaining == 0
+    with sqlite3.connect(counter.settings.db_path) as conn:
+        status = dict(conn.execute("select seq, status from outbox").fetchall())
+    assert {s for s, state in status.items() if state == "conflict"} == set(flagged)
+    assert all(status[s] == "sent" for s in seqs if s not in flagged)
+    counter.close()
