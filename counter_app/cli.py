@@ -651,6 +651,9 @@ def _sync(args: argparse.Namespace, settings: Settings) -> int:
         raise UsageError(_LOCKED)
     try:
         counter = _open_counter(settings)
+        from counter_app.heap import freeze_start_up_heap
+
+        freeze_start_up_heap()  # as the app does once ready: a full collection mid-push walks far less
         try:
             if args.once:
                 ok, text = _sync_round(counter)

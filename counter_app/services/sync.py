@@ -14,7 +14,7 @@ from datetime import datetime
 from counter_app.clock import Clock
 from counter_app.services.ports import CentralPort, UnitOfWorkFactory
 from counter_app.services.records_sync import SyncLogEntry, SyncReport, SyncStatus
-from counter_app.sync.records import ApplyResult, CentralUnavailableError
+from counter_app.sync.records import ApplyResult, CentralUnavailableError, OutgoingRecord
 
 BATCH_SIZE = 2_000
 #: Reference data kinds, in the order they must apply (services need GST codes and GL accounts first).
@@ -43,42 +43,42 @@ class SyncService:
     def push(self, max_batches: int | None = None, batch_size: int = BATCH_SIZE) -> SyncReport:
         """Send the outbox in batches, oldest first, until it is empty (or ``max_batches`` went).
 
-        A batch is marked sent on a helper thread while the next one is in the central database: SQLite writes
-        and fsyncs outside the GIL, so the two overlap; the next batch is read past the last one sent, so it never
-        takes a record whose mark is still being written. Any failure to mark surfaces before this returns; the
-        records concerned simply go again and the centre recognises them.
+        While one batch is in the central database, a helper thread reads the next one and marks the previous
+        one sent: SQLite reads, writes and fsyncs outside the GIL, so the local and central work overlap. Each
+        batch is read past the last one taken, so it never holds a record whose mark is still being written. A
+        failure to mark surfaces before this returns; the records concerned simply go again and the centre
+        recognises them.
         """
-        pushed = duplicates = conflicts = 0
-        batches = after = 0
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-mark") as marker:
-            marking: Future[None] | None = None
-            while max_batches is None or batches < max_batches:
-                with self._uow(read_only=True) as uow:
-                    batch = uow.sync.pending(batch_size, after)
-                if not batch:
-                    break
+        pushed = duplicates = conflicts = batches = 0
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-local") as local:
+            marks: list[Future[None]] = []
+            batch = self._pending(batch_size, 0)
+            while batch and (max_batches is None or batches < max_batches):
+                following = local.submit(self._pending, batch_size, batch[-1].seq)
                 try:
                     result = self._centre().apply(self.workstation, batch)
                 except Exception as exc:
-                    if marking is not None:
-                        marking.result()
+                    for mark in marks:
+                        mark.result()
                     with self._uow() as uow:
                         uow.sync.note_failure([r.seq for r in batch], _describe(exc))
                         uow.commit()
                     raise
-                if marking is not None:
-                    marking.result()
-                marking = marker.submit(self._settle, result)
-                after = batch[-1].seq
+                marks.append(local.submit(self._settle, result))
                 pushed += len(result.applied)
                 duplicates += len(result.duplicates)
                 conflicts += len(result.conflicts)
                 batches += 1
-            if marking is not None:
-                marking.result()
+                batch = following.result()
+            for mark in marks:
+                mark.result()
         with self._uow(read_only=True) as uow:
             remaining = uow.sync.counts().get("pending", 0)
         return SyncReport(pushed=pushed, duplicates=duplicates, conflicts=conflicts, remaining=remaining)
+
+    def _pending(self, limit: int, after: int) -> list[OutgoingRecord]:
+        with self._uow(read_only=True) as uow:
+            return uow.sync.pending(limit, after)
 
     def _settle(self, result: ApplyResult) -> None:
         """After the central commit: mark the batch sent, and its conflicts for a supervisor."""

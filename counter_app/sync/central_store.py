@@ -246,12 +246,7 @@ class CentralStore:
         with self._begin() as conn:
             self._lock_workstation(conn, workstation)
             try:
-                candidates = list(firsts.values())
-                held = self._existing_hashes(conn, [r.record_id for r in candidates])
-                new = [r for r in candidates if r.record_id not in held]
-                admitted = self._admit(conn, workstation, new, hashes, now)
-                if len(admitted) < len(new):  # another sender got some in first, after all
-                    held.update(self._existing_hashes(conn, [r.record_id for r in new if r.record_id not in admitted]))
+                admitted, held = self._admit(conn, workstation, list(firsts.values()), hashes, now)
                 fresh: list[OutgoingRecord] = []
                 for record in records:
                     first = firsts[record.record_id]
@@ -273,17 +268,17 @@ class CentralStore:
         return result
 
     def _admit(self, conn: Connection, workstation: str, records: list[OutgoingRecord], hashes: dict[int, str],
-               now: datetime) -> set[str]:
-        """Write records the centre did not hold: their ``sync_inbox`` rows and typed rows; returns the ids written.
+               now: datetime) -> tuple[set[str], dict[str, str]]:
+        """Write the records the centre does not hold yet: their ``sync_inbox`` rows and typed rows.
 
-        The rule is ``INSERT ... ON CONFLICT (id) DO NOTHING`` on the UUID. On PostgreSQL, records just proven new
-        under the workstation's lock are copied straight into every table inside a savepoint (a staging table and
-        INSERT ... SELECT for each table cost about a third of the push); should any key clash after all (the same
-        UUID from another workstation, a receipt number held under another id), the savepoint takes the copies
-        back and the rule applies row by row.
+        Returns the ids written now, and the payload hash of each record the centre already held. The rule is
+        ``INSERT ... ON CONFLICT (id) DO NOTHING`` on the UUID. On PostgreSQL a batch is first copied straight into
+        every table inside a savepoint (staging tables, INSERT ... SELECT and a look-up first cost about half the
+        push): nearly every batch is new. If any key is already held (a batch sent again after a lost reply, a
+        receipt number held under another id) the savepoint takes it all back and the rule applies row by row.
         """
         if not records:
-            return set()
+            return set(), {}
         rows = [{"id": r.record_id, "record_type": r.record_type, "workstation": workstation, "local_seq": r.seq,
                  "payload": r.payload, "payload_hash": hashes[r.seq], "received_at": now} for r in records]
         if self._bulk(conn):
@@ -294,15 +289,17 @@ class CentralStore:
                     with copying(conn, cs.sync_inbox, rows):  # parse while the server takes the payloads in
                         projection = _projection(workstation, records)
                     self._write_projection(conn, projection, copy_rows)
-                return {r.record_id for r in records}
+                return {r.record_id for r in records}, {}
             except (psycopg.IntegrityError, IntegrityError):
                 admitted = set(copy_insert_ignore(conn, cs.sync_inbox, rows, key="id", returning="id"))
+            held = self._existing_hashes(conn, [r.record_id for r in records if r.record_id not in admitted])
         else:
-            self._insert_ignore(conn, cs.sync_inbox, rows)
-            admitted = {r.record_id for r in records}
-        projection = _projection(workstation, [r for r in records if r.record_id in admitted])
-        self._write_projection(conn, projection, self._insert_ignore)
-        return admitted
+            held = self._existing_hashes(conn, [r.record_id for r in records])
+            self._insert_ignore(conn, cs.sync_inbox, [row for row in rows if row["id"] not in held])
+            admitted = {r.record_id for r in records if r.record_id not in held}
+        fresh = [r for r in records if r.record_id in admitted]
+        self._write_projection(conn, _projection(workstation, fresh), self._insert_ignore)
+        return admitted, held
 
     def _bulk(self, conn: Connection) -> bool:
         """PostgreSQL through psycopg: rows go in by COPY."""

@@ -24,7 +24,10 @@ class Projection:
     service_requests: list[dict[str, Any]] = field(default_factory=list)  # need a change cursor value
 
     def add(self, table: Table, row: dict[str, Any]) -> None:
-        self.inserts.setdefault(table.name, []).append(row)
+        rows = self.inserts.get(table.name)
+        if rows is None:
+            rows = self.inserts[table.name] = []
+        rows.append(row)
 
 
 def utc(text: str | None) -> datetime | None:

@@ -224,10 +224,9 @@ class MainWindow(QMainWindow):
         from counter_app.ui.feature_api import FeatureContext, install_features
 
         assert self.counter is not None
-        import gc
+        from counter_app.heap import freeze_start_up_heap
 
-        gc.collect()
-        gc.freeze()  # the start-up heap never changes: keep the collector from walking it during exports
+        freeze_start_up_heap()  # keep full collections from walking it during exports and sync pushes
         self.features = FeatureContext(self, self.counter, self.runner, self.prompts)
         if self.payment_vm is not None:
             self.payment_vm.visit_id = lambda: self.features.visit_id if self.features else None

@@ -270,3 +270,23 @@ def test_records_flagged_between_pending_ones_stay_flagged_when_the_rest_is_sent
     assert {s for s, state in status.items() if state == "conflict"} == set(flagged)
     assert all(status[s] == "sent" for s in seqs if s not in flagged)
     counter.close()
+
+
+def test_a_batch_of_old_and_new_records_settles_both_exactly_once(tmp_path: Path, central: CentralStore,
+                                                                   central_url: str, clock: FixedClock) -> None:
+    """As after a lost reply with more records written since: on PostgreSQL the straight copy meets the records
+    already held and the batch goes in by ON CONFLICT instead."""
+    counter = workstation(tmp_path, "CH1-01", central_url, clock)
+    take_payments(counter, 30)
+    records = outgoing(counter)
+    first = central.apply("CH1-01", records[: len(records) // 2])
+    result = central.apply("CH1-01", records)
+    assert sorted(result.duplicates) == sorted(first.applied)
+    assert sorted(result.applied) == [r.seq for r in records[len(records) // 2 :]]
+    counts = central.counts()
+    assert counts["sync_inbox"] == len(records) and counts["c_transactions"] == 30
+    with central.engine.connect() as conn:
+        central_total = conn.execute(select(func.sum(cs.tenders.c.amount_cents))).scalar_one()
+    with sqlite3.connect(counter.settings.db_path) as conn:
+        assert conn.execute("select sum(amount_cents) from tenders").fetchone()[0] == central_total
+    counter.close()
