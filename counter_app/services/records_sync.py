@@ -41,3 +41,8 @@ class SyncReport:
                  f"pulled {pulled} reference change(s)", f"{self.referral_updates} referral update(s)",
                  f"{self.remaining} waiting"]
         return ", ".join(parts)
+
+
+def pull_cursor_key(kind: str) -> str:
+    """Where the local store keeps how far it has pulled one kind of central data (a ``sync_state`` key)."""
+    return f"cursor:{kind}"

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from counter_app.clock import Clock
 from counter_app.services.ports import CentralPort, UnitOfWorkFactory
-from counter_app.services.records_sync import SyncLogEntry, SyncReport, SyncStatus
+from counter_app.services.records_sync import SyncLogEntry, SyncReport, SyncStatus, pull_cursor_key
 from counter_app.sync.records import ApplyResult, CentralUnavailableError, OutgoingRecord
 
 BATCH_SIZE = 2_000
@@ -95,25 +95,25 @@ class SyncService:
         changes: dict[str, int] = {}
         for kind in REFERENCE_KINDS:
             with self._uow(read_only=True) as uow:
-                since = int(uow.sync.get_state(f"cursor:{kind}") or 0)
+                since = int(uow.sync.get_state(pull_cursor_key(kind)) or 0)
             found = centre.reference_changes(kind, since)
             if not found:
                 continue
             with self._uow() as uow:
                 for change in found:
                     uow.sync.apply_reference(kind, change.key, change.payload, change.deleted)
-                uow.sync.set_state(f"cursor:{kind}", str(found[-1].seq))
+                uow.sync.set_state(pull_cursor_key(kind), str(found[-1].seq))
                 uow.commit()
             changes[kind] = len(found)
         with self._uow(read_only=True) as uow:
-            since = int(uow.sync.get_state("cursor:referrals") or 0)
+            since = int(uow.sync.get_state(pull_cursor_key("referrals")) or 0)
         updates = centre.referral_updates(self.workstation, since)
         if updates:
             now = self.clock.now()
             with self._uow() as uow:
                 for update_ in updates:
                     uow.sync.apply_referral_update(update_, now)
-                uow.sync.set_state("cursor:referrals", str(updates[-1].seq))
+                uow.sync.set_state(pull_cursor_key("referrals"), str(updates[-1].seq))
                 uow.commit()
         if changes:
             self._on_reference_change()

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from counter_app.payments.catalog import ALL_TENDERS
 from counter_app.resources import resource_path
 from counter_app.security.pins import hash_pin
+from counter_app.services.records_sync import pull_cursor_key
 from counter_app.store.schema import (
     ArticleRow,
     BillAccountRow,
@@ -143,11 +144,26 @@ def seed_if_changed(session: Session) -> bool:
             session.get(SyncStateRow, "reference_hash").value != wanted:  # type: ignore[union-attr]
         seed_reference(session, folder)
         session.merge(SyncStateRow(key="reference_hash", value=wanted))
+        _pull_again(session, SHIPPED_REFERENCE_KINDS)
         changed = True
     wanted_kb = _files_hash(knowledge)
     current = session.get(SyncStateRow, "knowledge_hash")
     if current is None or current.value != wanted_kb:
         seed_knowledge(session, knowledge)
         session.merge(SyncStateRow(key="knowledge_hash", value=wanted_kb))
+        _pull_again(session, ("kb_articles",))
         changed = True
     return changed
+
+
+#: The kinds of central reference data that ``seed_reference`` also writes from the shipped files.
+SHIPPED_REFERENCE_KINDS = ("gst_codes", "gl_accounts", "topics", "departments", "services")
+
+
+def _pull_again(session: Session, kinds: tuple[str, ...]) -> None:
+    """The shipped files were just loaded over these kinds (an app upgrade): forget how far they were pulled.
+
+    The centre owns reference data once a counter syncs: a fee the city changed centrally must not fall back to
+    the value in the installer. The next pull fetches these kinds whole and puts the centre's values back.
+    """
+    session.execute(delete(SyncStateRow).where(SyncStateRow.key.in_([pull_cursor_key(kind) for kind in kinds])))

@@ -59,7 +59,7 @@ def open_central(connection: CentralConnection) -> CentralStore:
         from counter_app.sync.seed_central import seed_central
 
         store.init()
-        seed_central(store, demo=True)
+        seed_central(store, demo=True, follow_shipped=True)
     return store
 
 

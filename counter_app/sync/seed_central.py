@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -15,10 +16,22 @@ def _load(*parts: str) -> list[dict[str, Any]]:
     return data
 
 
-def seed_central(store: CentralStore, demo: bool = False) -> bool:
-    """Load reference data once; returns False when the centre already has some."""
+#: The ``ref_data`` row (kind, key) naming the shipped files a centre was last seeded from.
+SHIPPED = ("shipped", "files")
+
+
+def seed_central(store: CentralStore, demo: bool = False, *, follow_shipped: bool = False) -> bool:
+    """Load the shipped reference data once; returns False when the centre already has some.
+
+    ``follow_shipped`` is for the embedded demo centre only: when the shipped files changed since it was seeded
+    (a new version of the app), they are published again and every demo counter pulls them. A real centre's
+    reference data belongs to the city and is never overwritten from the installer.
+    """
+    shipped = _shipped_hash(demo)
     if store.has_reference():
-        return False
+        seeded = [change.payload.get("hash") for change in store.reference_changes(SHIPPED[0], 0)]
+        if not follow_shipped or seeded == [shipped]:
+            return False
     store.publish_reference("gst_codes", [(i["code"], i) for i in _load("reference", "gst_codes.json")])
     store.publish_reference("gl_accounts", [(i["code"], i) for i in _load("reference", "gl_accounts.json")])
     topics = _load("reference", "topics.json")
@@ -45,4 +58,13 @@ def seed_central(store: CentralStore, demo: bool = False) -> bool:
                 bill["issued_date"] = (today - timedelta(days=days)).isoformat()
             bills.append((bill["number"], {**bill, "as_of": now.isoformat()}))
         store.publish_reference("bill_accounts", bills)
+    store.publish_reference(SHIPPED[0], [(SHIPPED[1], {"hash": shipped})])
     return True
+
+
+def _shipped_hash(demo: bool) -> str:
+    digest = hashlib.sha256()
+    folders = ("reference", "knowledge", "demo") if demo else ("reference", "knowledge")
+    for path in sorted(p for folder in folders for p in resource_path(folder).glob("*.json")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()

@@ -290,3 +290,36 @@ def test_a_batch_of_old_and_new_records_settles_both_exactly_once(tmp_path: Path
     with sqlite3.connect(counter.settings.db_path) as conn:
         assert conn.execute("select sum(amount_cents) from tenders").fetchone()[0] == central_total
     counter.close()
+
+
+def test_an_upgrade_reloading_the_shipped_fees_does_not_undo_a_central_change(
+        tmp_path: Path, central: CentralStore, central_url: str, clock: FixedClock) -> None:
+    counter = workstation(tmp_path, "CH1-01", central_url, clock)
+    counter.sync.sync_once()
+    [dog] = [c.payload for c in central.reference_changes("services", 0) if c.key == "DOG-AC"]
+    central.publish_reference("services", [("DOG-AC", {**dog, "amount_cents": 2100})])  # the city raised the fee
+    counter.sync.sync_once()
+    assert counter.payments.fixed_line("DOG-AC").net_cents == 2100
+    counter.close()
+    with sqlite3.connect(tmp_path / "CH1-01" / "counter.sqlite3") as conn:  # as if a new version shipped new files
+        conn.execute("update sync_state set value = 'an older installer' where key = 'reference_hash'")
+    upgraded = build_counter(Settings(data_dir=tmp_path / "CH1-01", workstation="CH1-01", demo=True,
+                                      central_url=central_url), clock=clock)
+    assert upgraded.payments.fixed_line("DOG-AC").net_cents == 2000  # the installer's value, until the next pull
+    report = upgraded.sync.sync_once()
+    assert report.reference_changes["services"] == len(central.reference_changes("services", 0))
+    assert upgraded.payments.fixed_line("DOG-AC").net_cents == 2100
+    upgraded.close()
+
+
+def test_only_the_embedded_demo_centre_follows_new_shipped_files(tmp_path: Path) -> None:
+    store = CentralStore(build_engine(f"sqlite:///{tmp_path / 'central.sqlite3'}"))
+    store.init()
+    assert seed_central(store, demo=True)
+    assert not seed_central(store, demo=True, follow_shipped=True)  # the same files: nothing to publish
+    store.publish_reference("shipped", [("files", {"hash": "an older installer"})])
+    cursor = max(c.seq for c in store.reference_changes("services", 0))
+    assert not seed_central(store, demo=True)  # a real centre: the city's data is never overwritten
+    assert seed_central(store, demo=True, follow_shipped=True)
+    assert min(c.seq for c in store.reference_changes("services", 0)) > cursor  # published again: counters pull it
+    store.engine.dispose()
