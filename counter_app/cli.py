@@ -155,6 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
     eod_export.add_argument("--date", type=_day, required=True, metavar="YYYY-MM-DD", help="business day")
     eod_export.add_argument("--out", required=True, metavar="DIR", help="folder to write the export into")
     eod_export.add_argument("--session", metavar="ID", help="one drawer session instead of the whole day")
+    eod_export.add_argument("--staff", metavar="NO",
+                            help="who exports (PIN from COUNTER_PIN): named on the report and in the audit trail; "
+                                 "a whole day needs a supervisor. Without it (a scheduled job) nobody is named")
     eod_export.set_defaults(handler=_eod_export)
 
     central_option = _Parser(add_help=False, argument_default=argparse.SUPPRESS)
@@ -617,10 +620,12 @@ def _eod_export(args: argparse.Namespace, settings: Settings) -> int:
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} is a file: give the folder to write the export into")
     _require_store(settings)
+    pin = _pin("COUNTER_PIN", f"staff {args.staff}") if args.staff else None
     counter = _open_counter(replace(settings, demo=False))
     try:
+        staff = counter.auth.login(args.staff, pin) if pin is not None else None
         recon = counter.drawers.reconciliation(args.date, args.session)
-        records = counter.drawers.export(args.date, out, None, session_id=args.session, recon=recon)
+        records = counter.drawers.export(args.date, out, staff, session_id=args.session, recon=recon)
     finally:
         counter.close()
     folder = Path(str(records[0]["path"])).parent if records else out

@@ -759,7 +759,7 @@ class _SignOffBox(Flowable):
 
 
 def _sign_off(prepared_by: str, approved_by: str) -> list[Flowable]:
-    box = _SignOffBox((("Cashier", prepared_by), ("Supervisor", approved_by), ("Finance", "")), _WIDTH)
+    box = _SignOffBox((("Prepared by", prepared_by), ("Supervisor", approved_by), ("Finance", "")), _WIDTH)
     return _section("Sign-off", box, note="By signing, each person confirms the count and the figures above.")
 
 

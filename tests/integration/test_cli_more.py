@@ -22,6 +22,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from pypdf import PdfReader
 
 from counter_app import cli
 from counter_app.cli import main
@@ -190,6 +191,23 @@ def test_eod_export_of_an_empty_day_writes_valid_empty_files(busy_day: tuple[Pat
     rows = list(csv.reader(io.StringIO((export / "gl_journal.csv").read_text(encoding="utf-8"))))
     assert rows == [["line", "account", "description", "debit", "credit"]]
     assert (export / "2026-11-24_CH1-02.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_eod_export_names_the_supervisor_who_ran_it_and_refuses_a_cashier(
+        busy_day: tuple[Path, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder, _ = busy_day
+    monkeypatch.setenv("COUNTER_PIN", "1111")
+    code, _, err = at(folder, "eod", "export", "--date", DAY, "--out", str(tmp_path / "cashier"), "--staff", "1001")
+    assert code == 2 and "Only a supervisor can export the counter's day" in err
+    assert not (tmp_path / "cashier").exists(), "a refused export writes nothing"
+    monkeypatch.setenv("COUNTER_PIN", "9999")
+    code, out, err = at(folder, "eod", "export", "--date", DAY, "--out", str(tmp_path / "finance"), "--staff", "2001")
+    assert code == 0 and "GL journal balances" in out, err
+    pdf = tmp_path / "finance" / f"{DAY}_{STATION}" / f"{DAY}_{STATION}.pdf"
+    assert "Jordan Lee" in "".join(page.extract_text() for page in PdfReader(str(pdf)).pages)
+    with sqlite3.connect(folder / "counter.sqlite3") as conn:
+        actor = conn.execute("select actor from audit_log where action = 'export' order by seq desc").fetchone()[0]
+    assert actor == "2001"
 
 
 # -- eod open / x-report / close with PINs from the environment ------------------------------------------------

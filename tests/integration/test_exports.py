@@ -328,7 +328,7 @@ def test_pdf_shows_the_figures_a_clerk_checks(recon: Reconciliation, exported: P
         format_money(recon.total_cents), format_money(recon.gst_cents), format_money(recon.cash.expected),
         format_money(recon.counted_cents or 0), "Short $0.35", format_money(recon.deposit_total),
         "004512", "MO-88123", "Balanced", "Totals by tender", "Totals by service", "Totals by GL account",
-        "Card batch check", "Deposit slip", "Cash movements", "GL journal", "Sign-off", "Cashier", "Supervisor",
+        "Card batch check", "Deposit slip", "Cash movements", "GL journal", "Sign-off", "Prepared by", "Supervisor",
         "Finance", "Alex Tran", "Sam Okafor", "Postage stamps", "Receipts per hour", UTILITY_GL, "Differs",
     ):
         assert expected in text, expected
