@@ -275,7 +275,7 @@ class CentralStore:
         ``INSERT ... ON CONFLICT (id) DO NOTHING`` on the UUID. On PostgreSQL a batch is first copied straight into
         every table inside a savepoint (staging tables, INSERT ... SELECT and a look-up first cost about half the
         push): nearly every batch is new. If any key is already held (a batch sent again after a lost reply, a
-        receipt number held under another id) the savepoint takes it all back and the rule applies row by row.
+        receipt number held under another id) the savepoint takes it all back and the rule applies instead.
         """
         if not records:
             return set(), {}
