@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -23,7 +24,9 @@ class ConfigError(ValueError):
 @dataclass(frozen=True, slots=True)
 class Settings:
     data_dir: Path
-    workstation: str = DEFAULT_WORKSTATION
+    #: "" until named: a real store has no default name (its first start asks); a demo store defaults to CH1-01.
+    #: Once the store exists, the name written in it wins (see ``counter_app.app.resolve_settings``).
+    workstation: str = ""
     demo: bool = False
     timezone: str = CITY_TIMEZONE
     drawer_tolerance_cents: int = 25  # a larger over/short needs a supervisor's approval
@@ -32,6 +35,9 @@ class Settings:
     central_url: str | None = None  # never with a password in it: that comes from the keyring or environment
     central_tls: dict[str, str] | None = None  # e.g. {"sslmode": "verify-full", "sslrootcert": "/etc/ca.pem"}
     idle_lock_minutes: int = 5  # the screen locks (work kept) after this long without a key or click
+    #: Where ``workstation`` was given ("--workstation", "COUNTER_WORKSTATION", "settings.json"), or "" when it
+    #: was not: a name given that disagrees with the store's own is refused rather than used.
+    workstation_source: str = ""
 
     @property
     def db_path(self) -> Path:
@@ -51,7 +57,7 @@ def load_settings(
     """Resolve settings: command line first, then environment, then ``settings.json`` in the data folder."""
     chosen = data_dir or os.environ.get("COUNTER_DATA_DIR")
     folder = Path(chosen).expanduser() if chosen else default_data_dir(demo)
-    if workstation and not _WORKSTATION.match(workstation.strip().upper()):
+    if workstation is not None and not _WORKSTATION.match(workstation.strip().upper()):
         raise ConfigError(f"Workstation “{workstation.strip()[:12]}” must look like CH1-02 "
                           "(location, dash, two digits).")
     try:
@@ -65,20 +71,29 @@ def load_settings(
             stored = json.loads(settings_file.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise ConfigError(f"{settings_file} is not valid JSON: fix or delete it ({exc}).") from exc
-    station = str(workstation or os.environ.get("COUNTER_WORKSTATION") or stored.get("workstation")
-                  or DEFAULT_WORKSTATION).strip().upper()
-    if not _WORKSTATION.match(station):
-        raise ConfigError(f"Workstation “{station}” must look like CH1-02 (location, dash, two digits).")
+    station, station_source = _first_given(
+        ("--workstation", workstation), ("COUNTER_WORKSTATION", os.environ.get("COUNTER_WORKSTATION")),
+        (f"{settings_file.name}", stored.get("workstation")))
+    station = station.upper()
+    if station and not _WORKSTATION.match(station):
+        raise ConfigError(f"Workstation “{station[:12]}” ({station_source}) must look like CH1-02 "
+                          "(location, dash, two digits).")
+    if not station and demo:
+        station = DEFAULT_WORKSTATION
     tolerance = stored.get("drawer_tolerance_cents", 25)
     if not isinstance(tolerance, int) or isinstance(tolerance, bool) or not 0 <= tolerance <= 10_000:
         raise ConfigError(f"{settings_file}: drawer_tolerance_cents must be a whole number of cents, 0 to 10000.")
     printer = stored.get("printer")
     if printer is not None and not isinstance(printer, dict):
         raise ConfigError(f"{settings_file}: printer must be an object such as {{\"kind\": \"pdf\"}}.")
-    central_url = central or os.environ.get("COUNTER_CENTRAL_URL") or stored.get("central_url")
-    if central_url and _has_password(str(central_url)):
-        raise ConfigError("The central database URL must not contain a password: store it in the OS keyring "
-                          "(service 'counter-central') or set COUNTER_CENTRAL_PASSWORD.")
+    if central is not None and not central.strip():
+        raise ConfigError("--central needs the central database URL, e.g. postgresql://counter@db.city.local/311")
+    central_url, central_source = _first_given(
+        ("--central", central), ("COUNTER_CENTRAL_URL", os.environ.get("COUNTER_CENTRAL_URL")),
+        (f"{settings_file.name} central_url", stored.get("central_url")))
+    if central_url:
+        check_central_url(central_url, central_source)
+    central_timeout_s()  # refused now, in words, rather than replaced by a default at the first sync
     tls = stored.get("central_tls")
     if tls is not None and not (isinstance(tls, dict) and all(isinstance(v, str) for v in tls.values())):
         raise ConfigError(f"{settings_file}: central_tls must map option names to text, e.g. "
@@ -89,21 +104,92 @@ def load_settings(
     return Settings(data_dir=folder, workstation=station, demo=demo, drawer_tolerance_cents=tolerance,
                     idle_lock_minutes=idle,
                     verify_float=bool(stored.get("verify_float", False)), printer=printer,
-                    central_url=str(central_url) if central_url else None, central_tls=tls)
+                    central_url=central_url or None, central_tls=tls,
+                    workstation_source=station_source if station_source and station else "")
+
+
+#: Seconds: bounds one whole sync attempt with the central database (connect, every statement, lock and TCP wait,
+#: the client-side answer deadline). Unset: 15 s per wait and 60 s for the attempt.
+CENTRAL_TIMEOUT_ENV = "COUNTER_CENTRAL_TIMEOUT_S"
+CENTRAL_TIMEOUT_RANGE = (1.0, 3600.0)
+
+
+def central_timeout_s(environ: dict[str, str] | None = None) -> float | None:
+    """``COUNTER_CENTRAL_TIMEOUT_S`` in seconds, None when unset; a value that is not 1 to 3600 is refused."""
+    raw = (os.environ if environ is None else environ).get(CENTRAL_TIMEOUT_ENV, "").strip()
+    if not raw:
+        return None
+    low, high = CENTRAL_TIMEOUT_RANGE
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not low <= seconds <= high:  # NaN fails too
+        raise ConfigError(f"{CENTRAL_TIMEOUT_ENV} must be a number of seconds from {low:g} to {high:g}, "
+                          f"not “{raw[:20]}”.")
+    return seconds
+
+
+def _first_given(*candidates: tuple[str, object]) -> tuple[str, str]:
+    """The first value actually given (an empty text counts as not given), stripped, and where it came from."""
+    for source, value in candidates:
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise ConfigError(f"{source} must be text, not {type(value).__name__}.")
+        if value.strip():
+            return value.strip(), source
+    return "", ""
+
+
+#: The database kinds Counter can use as its centre (SQLAlchemy backend names before any "+driver").
+CENTRAL_BACKENDS = ("postgresql", "mysql", "mariadb", "sqlite")
+_URL = re.compile(r"^(?P<scheme>[a-z][a-z0-9]*)(?:\+[a-z0-9_]+)?://(?P<rest>.*)$", re.DOTALL)
+_SECRET_QUERY = re.compile(r"(?:^|&)(?:password|passwd|pwd|sslpassword)=", re.IGNORECASE)
+
+
+def check_central_url(url: str, source: str = "the central database URL") -> None:
+    """Refuse, in words, a URL that is not one Counter can connect to, or one carrying a password.
+
+    Checked here without SQLAlchemy (this runs before anything heavy is imported); the adapter parses it in full
+    when it connects.
+    """
+    shown = url if len(url) <= 60 else url[:57] + "..."
+    match = _URL.match(url)
+    if match is None or any(ch.isspace() or ord(ch) < 32 for ch in url):
+        raise ConfigError(f"“{_hide_password(shown)}” ({source}) is not a database URL: use, e.g., "
+                          "postgresql://counter@db.city.local/311")
+    if match["scheme"] not in CENTRAL_BACKENDS:
+        raise ConfigError(f"{source}: “{match['scheme']}” is not a database Counter can use as its centre "
+                          f"({', '.join(CENTRAL_BACKENDS)}).")
+    if _has_password(url):
+        raise ConfigError("The central database URL must not contain a password: store it in the OS keyring "
+                          "(service 'counter-central') or set COUNTER_CENTRAL_PASSWORD.")
+    if match["scheme"] != "sqlite" and not match["rest"].split("/", 1)[0].rsplit("@", 1)[-1] \
+            and "host=" not in match["rest"]:
+        raise ConfigError(f"{source}: the URL names no server, e.g. postgresql://counter@db.city.local/311")
 
 
 def _has_password(url: str) -> bool:
-    """``scheme://user:secret@host`` carries a password; ``scheme://user@host`` does not."""
-    if "://" not in url or "@" not in url:
+    """``scheme://user:secret@host`` or ``?password=secret`` carries a password; ``scheme://user@host`` does not."""
+    if "://" not in url:
         return False
-    credentials = url.split("://", 1)[1].split("@", 1)[0]
+    rest = url.split("://", 1)[1]
+    query = rest.split("?", 1)[1] if "?" in rest else ""
+    if _SECRET_QUERY.search(query):
+        return True
+    if "@" not in rest.split("/", 1)[0]:
+        return False
+    credentials = rest.split("/", 1)[0].rsplit("@", 1)[0]
     return ":" in credentials
 
 
-def embedded_central_url(demo: bool) -> str:
-    """With no central database configured, a SQLite file shared by every workstation on this machine."""
-    from platformdirs import user_data_dir
+def _hide_password(text: str) -> str:
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", text)
 
-    base = Path(user_data_dir(APP_NAME, APP_AUTHOR))
-    base.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{base / ('demo-central.sqlite3' if demo else 'central.sqlite3')}"
+
+def embedded_central_url(data_dir: Path) -> str:
+    """The demo's own centre: a SQLite file beside the demo data folder, shared by the demo workstations whose
+    folders sit side by side (the default demo folder, or ``--data-dir A`` and ``--data-dir B``). Real stores
+    never use it: with no central URL they send nothing."""
+    return f"sqlite:///{data_dir.resolve().parent / 'demo-central.sqlite3'}"

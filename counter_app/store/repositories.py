@@ -194,6 +194,18 @@ class SqlTransactions:
             return 1
         return int(bumped)
 
+    def last_sequence(self, workstation: str) -> int:
+        return int(self.session.scalar(select(ReceiptSequenceRow.last_number)
+                                       .where(ReceiptSequenceRow.workstation == workstation)) or 0)
+
+    def raise_sequence(self, workstation: str, value: int) -> int:
+        """Continue receipt numbers after ``value`` at least (never go back); returns the last number before."""
+        before = self.last_sequence(workstation)
+        if value > before:
+            self.session.merge(ReceiptSequenceRow(workstation=workstation, last_number=value))
+            self.session.flush()
+        return before
+
     def add(self, record: TransactionRecord) -> None:
         row = TransactionRow(
             id=record.id,
@@ -391,16 +403,17 @@ def _tender(row: TenderRow) -> Tender:
 class SqlOutbox:
     def __init__(self, session: Session) -> None:
         self.session = session
+        self.last_added: OutboxRow | None = None  # its seq, once committed, moves the restore witness on
 
     def add(self, record_type: str, record_id: str, payload: dict[str, Any], at: datetime) -> None:
-        self.session.add(
-            OutboxRow(
-                record_type=record_type,
-                record_id=record_id,
-                payload=json.dumps(payload, separators=(",", ":"), sort_keys=True, default=str),
-                created_at=at,
-            )
+        row = OutboxRow(
+            record_type=record_type,
+            record_id=record_id,
+            payload=json.dumps(payload, separators=(",", ":"), sort_keys=True, default=str),
+            created_at=at,
         )
+        self.session.add(row)
+        self.last_added = row
 
     def pending_count(self) -> int:
         return int(

@@ -391,6 +391,19 @@ class ExportRow(Base):
     files_json: Mapped[str] = mapped_column(Text)
 
 
+class StoreIdentityRow(Base):
+    """The one row naming this store: made at creation, never changed but for the restore bookkeeping."""
+
+    __tablename__ = "store_identity"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    store_id: Mapped[str] = mapped_column(String(36))
+    workstation: Mapped[str | None] = mapped_column(String(8))  # None only in a store made before 0006
+    demo: Mapped[bool | None] = mapped_column(Boolean)
+    generation: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    series_state: Mapped[str] = mapped_column(String(12), default="ok", server_default="ok")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class SyncStateRow(Base):
     """Sync bookkeeping: change cursors per reference kind, last success, last error."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from counter_app.store.schema import SequenceRow
@@ -24,3 +24,14 @@ class SqlSequences:
             self.session.flush()
             return 1
         return int(bumped)
+
+    def current(self, name: str) -> int:
+        return int(self.session.scalar(select(SequenceRow.last_value).where(SequenceRow.name == name)) or 0)
+
+    def raise_to(self, name: str, value: int) -> int:
+        """Continue after ``value`` at least (never go back); returns the last value before."""
+        before = self.current(name)
+        if value > before:
+            self.session.merge(SequenceRow(name=name, last_value=value))
+            self.session.flush()
+        return before

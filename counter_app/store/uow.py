@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Self
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from counter_app.store.audit_repository import SqlAudit
 from counter_app.store.directory_repository import SqlDirectory
 from counter_app.store.drawer_repository import SqlDrawers
+from counter_app.store.identity_repository import SqlIdentity
 from counter_app.store.knowledge_repository import SqlKnowledge
 from counter_app.store.referral_repository import SqlReferrals
 from counter_app.store.repositories import SqlAccounts, SqlCatalog, SqlOutbox, SqlStaff, SqlTransactions
@@ -16,10 +18,14 @@ from counter_app.store.sequence_repository import SqlSequences
 from counter_app.store.sync_repository import SqlSync
 from counter_app.store.visit_repository import SqlVisits
 
+#: Called with the highest outbox sequence a committed unit of work wrote (the restore witness moves on).
+AfterCommit = Callable[[int], None]
+
 
 class SqlUnitOfWork:
-    def __init__(self, factory: sessionmaker[Session]) -> None:
+    def __init__(self, factory: sessionmaker[Session], after_commit: AfterCommit | None = None) -> None:
         self._factory = factory
+        self._after_commit = after_commit
 
     def __enter__(self) -> Self:
         self.session = self._factory()
@@ -36,6 +42,7 @@ class SqlUnitOfWork:
         self.sequences = SqlSequences(self.session)
         self.sync = SqlSync(self.session)
         self.audit = SqlAudit(self.session)
+        self.identity = SqlIdentity(self.session)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -44,6 +51,9 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
+        written, self.outbox.last_added = self.outbox.last_added, None
+        if written is not None and self._after_commit is not None:
+            self._after_commit(written.seq)
 
     def rollback(self) -> None:
         self.session.rollback()
@@ -52,9 +62,13 @@ class SqlUnitOfWork:
 class SqlUnitOfWorkFactory:
     """Hands out units of work: writers take the write lock at BEGIN, readers do not."""
 
-    def __init__(self, writer: sessionmaker[Session], reader: sessionmaker[Session]) -> None:
+    def __init__(self, writer: sessionmaker[Session], reader: sessionmaker[Session],
+                 after_commit: AfterCommit | None = None) -> None:
         self._writer = writer
         self._reader = reader
+        self.after_commit = after_commit
 
     def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._reader if read_only else self._writer)
+        if read_only:
+            return SqlUnitOfWork(self._reader)
+        return SqlUnitOfWork(self._writer, self.after_commit)
