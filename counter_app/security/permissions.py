@@ -24,3 +24,5 @@ class Permission(StrEnum):
     MANAGE_STAFF = "manage_staff"
     UNLOCK_STAFF = "unlock_staff"
     EDIT_SETTINGS = "edit_settings"
+    RESOLVE_SYNC_CONFLICTS = "resolve_sync_conflicts"
+    APPROVE_RESTORE = "approve_restore"

@@ -37,11 +37,16 @@ def _count(payload: dict[str, Any], key: str) -> CashCount | None:
 class CounterDayService:
     """Counter-wide reconciliation: the same arithmetic as one drawer, over all workstations' synced records."""
 
-    def __init__(self, clock: Clock, central: Callable[[], CentralDayPort]) -> None:
+    def __init__(self, clock: Clock, central: Callable[[], CentralDayPort] | None) -> None:
         self.clock = clock
         self._central = central
 
     def reconciliation(self, day: date) -> Reconciliation:
+        if self._central is None:
+            from counter_app.services.sync import NO_CENTRAL
+            from counter_app.sync.records import NoCentralError
+
+            raise NoCentralError(NO_CENTRAL)
         rows = self._central().day_rows(day)
         lines: dict[str, list[ReconLine]] = {}
         for line in sorted(rows["lines"], key=lambda r: (r["transaction_id"], r["line_no"])):

@@ -21,6 +21,7 @@ from counter_app.services.audit import Auditor
 from counter_app.services.ports import ReconciliationWriter, UnitOfWork, UnitOfWorkFactory
 from counter_app.services.records import StaffMember
 from counter_app.services.records_drawer import DrawerSession, MovementRecord
+from counter_app.services.restore import ensure_numbers_safe
 
 PAID_IN_GL = "100-1100-1010"
 PAID_OUT_GL = "100-1100-6990"
@@ -177,6 +178,7 @@ class DrawerService:
                 uow.rollback()
                 self._audit_refused_close(cashier, session.id, refused)
                 raise
+            ensure_numbers_safe(uow, self.workstation)
             number = uow.sequences.next_number(f"z:{self.workstation}")
             closed = replace(
                 session, status="closed", closed_at=now, counted=counted, expected_cents=check.expected_cents,

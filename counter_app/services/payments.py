@@ -43,6 +43,7 @@ from counter_app.services.records import (
     TransactionSummary,
     VoidRecord,
 )
+from counter_app.services.restore import ensure_numbers_safe
 from counter_app.services.visits import ensure_visit, log_interaction
 from counter_app.visits.model import Interaction, InteractionKind
 
@@ -214,6 +215,7 @@ class PaymentService:
         cashier: StaffMember,
         **extra: Any,
     ) -> TransactionRecord:
+        ensure_numbers_safe(uow, self.workstation)
         sequence = uow.transactions.next_sequence(self.workstation)
         number = f"{self.workstation}-{sequence:06d}"
         now = self.clock.now()

@@ -14,6 +14,7 @@ from counter_app.referrals.referral import Referral, ReferralRequest, Status, ch
 from counter_app.services.ports import UnitOfWorkFactory
 from counter_app.services.records import StaffMember
 from counter_app.services.records_people import ReferralNote
+from counter_app.services.restore import ensure_numbers_safe
 from counter_app.services.visits import ensure_visit, log_interaction
 from counter_app.visits.model import Interaction, InteractionKind
 
@@ -47,6 +48,7 @@ class ReferralService:
         today = local_now.date()
         with self._uow() as uow:
             departments = uow.directory.departments()
+            ensure_numbers_safe(uow, self.workstation)
             number = uow.sequences.next_number(f"referral:{self.workstation}")
             referral = make_referral(
                 request, departments, id=str(uuid.uuid4()), token=f"{self.workstation}-R{number:05d}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from counter_app.security.audit_chain import AuditEntry
@@ -43,6 +43,21 @@ class SqlAudit:
     def entries(self) -> Iterator[AuditEntry]:
         for row in self.session.scalars(select(AuditRow).order_by(AuditRow.seq).execution_options(yield_per=2000)):
             yield _entry(row)
+
+    def hashes(self) -> dict[int, str]:
+        """seq -> entry hash of every entry (what the centre's anchors are compared with)."""
+        rows = self.session.execute(select(AuditRow.seq, AuditRow.entry_hash))
+        return {int(seq): str(digest) for seq, digest in rows}
+
+    def take_tail(self, after_seq: int) -> list[AuditEntry]:
+        """Remove and return the entries past ``after_seq`` (a restored store re-chains them after the entries
+        the centre gives back). Only the reconciliation after a restore calls this, inside its transaction."""
+        tail = [_entry(row) for row in self.session.scalars(
+            select(AuditRow).where(AuditRow.seq > after_seq).order_by(AuditRow.seq))]
+        if tail:
+            self.session.execute(delete(AuditRow).where(AuditRow.seq > after_seq))
+            self.session.flush()
+        return tail
 
     def search(self, action: str | None, actor: str | None, outcome: str | None, since: str | None,
                limit: int) -> list[AuditEntry]:

@@ -10,9 +10,10 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from counter_app.payments.catalog import ALL_TENDERS
-from counter_app.services.records_sync import SyncLogEntry
+from counter_app.services.records_sync import REFUSED, RefusedRecord, SyncLogEntry
 from counter_app.store.schema import (
     ArticleRow,
+    AuditRow,
     BillAccountRow,
     DepartmentRow,
     GlAccountRow,
@@ -58,6 +59,64 @@ class SqlSync:
     def mark_conflict(self, seqs: list[int], reason: str) -> None:
         self.session.execute(update(OutboxRow).where(OutboxRow.seq.in_(seqs))
                              .values(status="conflict", last_error=reason[:500]))
+
+    def quarantine(self, seq: int, reason: str) -> None:
+        """Set a record the centre refused aside (the queue goes on without it); a supervisor retries it."""
+        self.session.execute(update(OutboxRow).where(OutboxRow.seq == seq, OutboxRow.status == "pending")
+                             .values(status="quarantined", last_error=reason[:500]))
+
+    def refused(self, limit: int = 1000) -> list[RefusedRecord]:
+        """Conflicts and quarantined records, oldest first, with the centre's reason."""
+        rows = self.session.execute(
+            select(OutboxRow.seq, OutboxRow.record_type, OutboxRow.record_id, OutboxRow.status, OutboxRow.last_error,
+                   OutboxRow.created_at, OutboxRow.payload)
+            .where(OutboxRow.status.in_(REFUSED)).order_by(OutboxRow.seq).limit(limit))
+        return [RefusedRecord(seq, kind, rid, status, err or "", at, payload)
+                for seq, kind, rid, status, err, at, payload in rows]
+
+    def retry(self, seqs: list[int] | None) -> int:
+        """Put refused records back in the queue (all of them with None), in their original order."""
+        statement = update(OutboxRow).where(OutboxRow.status.in_(REFUSED))
+        if seqs is not None:
+            statement = statement.where(OutboxRow.seq.in_(seqs))
+        result: Any = self.session.execute(statement.values(status="pending", last_error=None))
+        return int(result.rowcount or 0)
+
+    def sent_high(self) -> int:
+        """The highest outbox sequence marked sent: below it, the centre held everything (before a restore)."""
+        return int(self.session.scalar(select(func.coalesce(func.max(OutboxRow.seq), 0))
+                                       .where(OutboxRow.status == "sent")) or 0)
+
+    def resend_everything(self) -> int:
+        """Another central database: every record goes there too (it recognises what it already holds), and
+        every reference kind is pulled whole from it."""
+        result: Any = self.session.execute(update(OutboxRow).where(OutboxRow.status != "pending")
+                                           .values(status="pending", sent_at=None, last_error=None))
+        moved = result.rowcount
+        self.session.execute(delete(SyncStateRow).where(SyncStateRow.key.like("cursor:%")))
+        return int(moved or 0)
+
+    def known_ids(self, record_ids: list[str]) -> set[str]:
+        """Which of these record ids this store holds (in its outbox or its audit log)."""
+        found: set[str] = set()
+        for start in range(0, len(record_ids), 500):
+            chunk = record_ids[start : start + 500]
+            found |= set(self.session.scalars(select(OutboxRow.record_id).where(OutboxRow.record_id.in_(chunk))))
+            found |= set(self.session.scalars(select(AuditRow.id).where(AuditRow.id.in_(chunk))))
+        return found
+
+    def sent_ids(self, record_ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(record_ids), 500):
+            found |= set(self.session.scalars(select(OutboxRow.record_id).where(
+                OutboxRow.record_id.in_(record_ids[start : start + 500]), OutboxRow.status == "sent")))
+        return found
+
+    def drop_unsent(self, record_ids: list[str]) -> None:
+        """Forget the outbox rows of records never accepted centrally (a re-chained audit tail is queued anew)."""
+        for start in range(0, len(record_ids), 500):
+            self.session.execute(delete(OutboxRow).where(OutboxRow.record_id.in_(record_ids[start : start + 500]),
+                                                         OutboxRow.status != "sent"))
 
     def note_failure(self, seqs: list[int], error: str) -> None:
         for start in range(0, len(seqs), 900):

@@ -7,6 +7,8 @@ Times are UTC. Money is integer cents. ``sync_inbox`` keeps each record exactly 
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -39,6 +41,37 @@ def _utc() -> DateTime:
     return DateTime(timezone=False)  # naive UTC: portable across PostgreSQL, MariaDB and SQLite
 
 
+#: MariaDB/MySQL: every table in full Unicode and compared byte for byte, whatever the server's default.
+MYSQL_TABLE: dict[str, Any] = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_bin", "mariadb_charset": "utf8mb4",
+               "mariadb_collate": "utf8mb4_bin"}
+
+central_identity = Table(
+    "central_identity", metadata,
+    Column("id", UUID, primary_key=True),  # made once, at the first migration: counters tell centres apart by it
+    Column("created_at", _utc(), nullable=False),
+    **MYSQL_TABLE,
+)
+
+workstations = Table(
+    "c_workstations", metadata,
+    Column("workstation", WORKSTATION, primary_key=True),
+    Column("store_id", UUID, nullable=False),  # the one store allowed to send as this workstation
+    Column("registered_at", _utc(), nullable=False),
+    **MYSQL_TABLE,
+)
+
+stores = Table(
+    "c_stores", metadata,
+    Column("store_id", UUID, primary_key=True),
+    Column("workstation", WORKSTATION, nullable=False),
+    Column("generation", Integer, nullable=False),  # the store's restore generation, as last seen
+    Column("outbox_high", BigInteger, nullable=False),  # highest outbox sequence received in that generation
+    Column("demo", Boolean, nullable=False),
+    Column("first_seen", _utc(), nullable=False),
+    Column("last_seen", _utc(), nullable=False),
+    **MYSQL_TABLE,
+)
+
 sync_inbox = Table(
     "sync_inbox", metadata,
     Column("id", UUID, primary_key=True),
@@ -48,7 +81,11 @@ sync_inbox = Table(
     Column("payload", Text, nullable=False),
     Column("payload_hash", String(64), nullable=False),
     Column("received_at", _utc(), nullable=False),
+    Column("store_id", UUID),  # None: sent by a version before store identities
+    Column("generation", Integer),
     Index("ix_sync_inbox_workstation_seq", "workstation", "local_seq"),
+    Index("ix_sync_inbox_store", "store_id", "generation", "local_seq"),
+    **MYSQL_TABLE,
 )
 
 sync_conflicts = Table(
@@ -64,6 +101,7 @@ sync_conflicts = Table(
     Column("received_at", _utc(), nullable=False),
     Column("resolved", Boolean, nullable=False, default=False),
     UniqueConstraint("record_id", "payload_hash", name="uq_sync_conflicts_record_payload"),
+    **MYSQL_TABLE,
 )
 
 sync_heads = Table(
@@ -72,12 +110,14 @@ sync_heads = Table(
     Column("last_local_seq", BigInteger, nullable=False),
     Column("last_audit_hash", String(64)),
     Column("updated_at", _utc(), nullable=False),
+    **MYSQL_TABLE,
 )
 
 counters = Table(
     "central_counters", metadata,
     Column("name", String(40), primary_key=True),
     Column("value", BigInteger, nullable=False),
+    **MYSQL_TABLE,
 )
 
 transactions = Table(
@@ -101,6 +141,7 @@ transactions = Table(
     Column("local_seq", BigInteger, nullable=False),
     UniqueConstraint("workstation", "sequence", name="uq_c_transactions_workstation_sequence"),
     Index("ix_c_transactions_business_date", "business_date"),
+    **MYSQL_TABLE,
 )
 
 transaction_lines = Table(
@@ -116,6 +157,7 @@ transaction_lines = Table(
     Column("net_cents", CENTS, nullable=False),
     Column("gst_cents", CENTS, nullable=False),
     Column("total_cents", CENTS, nullable=False),
+    **MYSQL_TABLE,
 )
 
 tenders = Table(
@@ -129,6 +171,7 @@ tenders = Table(
     Column("auth_code", String(12)),
     Column("terminal_ref", String(20)),
     Column("number", String(20)),
+    **MYSQL_TABLE,
 )
 
 voids = Table(
@@ -141,6 +184,7 @@ voids = Table(
     Column("cashier", String(10), nullable=False),
     Column("supervisor", String(10), nullable=False),
     Column("reason", String(200), nullable=False),
+    **MYSQL_TABLE,
 )
 
 visits = Table(
@@ -152,6 +196,7 @@ visits = Table(
     Column("started_at", _utc(), nullable=False),
     Column("ended_at", _utc(), nullable=False),
     Column("interactions", Integer, nullable=False),
+    **MYSQL_TABLE,
 )
 
 interactions = Table(
@@ -168,6 +213,7 @@ interactions = Table(
     Column("transaction_id", UUID),
     Column("referral_id", UUID),
     Index("ix_c_interactions_started_at", "started_at"),
+    **MYSQL_TABLE,
 )
 
 service_requests = Table(
@@ -187,6 +233,7 @@ service_requests = Table(
     Column("payload", Text, nullable=False),
     Column("updated_seq", BigInteger, nullable=False),
     Index("ix_c_service_requests_updated", "workstation", "updated_seq"),
+    **MYSQL_TABLE,
 )
 
 referral_notes = Table(
@@ -197,6 +244,7 @@ referral_notes = Table(
     Column("note", Text, nullable=False),
     Column("at", _utc(), nullable=False),
     Column("source", String(10), nullable=False),
+    **MYSQL_TABLE,
 )
 
 drawer_sessions = Table(
@@ -214,6 +262,7 @@ drawer_sessions = Table(
     Column("over_short_cents", CENTS),
     Column("z_number", String(20)),
     Column("payload", Text, nullable=False),
+    **MYSQL_TABLE,
 )
 
 cash_movements = Table(
@@ -226,6 +275,7 @@ cash_movements = Table(
     Column("reason", String(200), nullable=False),
     Column("gl_account", String(13)),
     Column("at", _utc(), nullable=False),
+    **MYSQL_TABLE,
 )
 
 z_reports = Table(
@@ -235,6 +285,7 @@ z_reports = Table(
     Column("workstation", WORKSTATION, nullable=False),
     Column("z_number", String(20), nullable=False, unique=True),
     Column("report", Text, nullable=False),
+    **MYSQL_TABLE,
 )
 
 audit_events = Table(
@@ -250,7 +301,9 @@ audit_events = Table(
     Column("entry_hash", String(64), nullable=False),
     Column("prev_hash", String(64), nullable=False),
     Column("payload", Text, nullable=False),
-    UniqueConstraint("workstation", "seq", name="uq_c_audit_events_workstation_seq"),
+    Column("store_id", UUID, nullable=False, server_default=""),  # "": sent before store identities
+    UniqueConstraint("workstation", "store_id", "seq", name="uq_c_audit_events_store_seq"),
+    **MYSQL_TABLE,
 )
 
 other_records = Table(
@@ -259,6 +312,7 @@ other_records = Table(
     Column("record_type", String(30), nullable=False),
     Column("workstation", WORKSTATION, nullable=False),
     Column("payload", Text, nullable=False),
+    **MYSQL_TABLE,
 )
 
 ref_data = Table(
@@ -269,4 +323,5 @@ ref_data = Table(
     Column("deleted", Boolean, nullable=False, default=False),
     Column("updated_seq", BigInteger, nullable=False),
     Index("ix_ref_data_kind_seq", "kind", "updated_seq"),
+    **MYSQL_TABLE,
 )

@@ -1,305 +1,333 @@
-"""The central 311 database adapter: connect safely, apply outbox batches exactly once, serve changes back.
+"""The central 311 database adapter: apply outbox batches exactly once, register stores, serve changes back.
 
 Idempotence: a record is keyed by its UUID. A batch is applied in one central transaction, under a per-workstation
 lock: records already there with the same hash are duplicates (a retry after a lost reply); the same UUID with
-another payload is a conflict, recorded for a supervisor and never applied over the original.
+another payload is a conflict, recorded for a supervisor and never applied over the original; how new records
+land, whole or refused in words, is :mod:`counter_app.sync.central_apply`. Every sync begins with a hello: the
+centre checks its schema, says who it is, registers the workstation name to one store, and tells the store what
+it holds of it (so a store restored from a backup learns its last numbers before it issues the next).
 """
 
 from __future__ import annotations
 
-import functools
-import itertools
 import json
-import math
-import os
-import socket
-import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime
 from typing import Any
 
-import orjson
-from sqlalchemy import Connection, Engine, Table, create_engine, event, func, insert, select, text, update
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy import Connection, Engine, func, insert, select, text, update
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 
 from counter_app.sync import central_schema as cs
-from counter_app.sync.pg_copy import copy_insert_ignore, copy_rows, copying
-from counter_app.sync.projections import Projection, project, utc
+from counter_app.sync.central_apply import (
+    Admission,
+    admit_checked,
+    clash_is_integrity,
+    copy_batch,
+    write_admitted,
+)
+from counter_app.sync.central_engine import (  # noqa: F401 - the adapter's public names, as before
+    ATTEMPT_S,
+    CONNECT_TIMEOUT_S,
+    STATEMENT_TIMEOUT_MS,
+    TIMEOUT_ENV,
+    Deadline,
+    arm_deadline,
+    attempt_seconds,
+    build_engine,
+    central_timeout_ms,
+    safe_url,
+)
 from counter_app.sync.records import (
     ApplyResult,
+    CentralRecordError,
+    CentralRefusedError,
     CentralUnavailableError,
+    HeldRecord,
+    Hello,
     OutgoingRecord,
     ReferenceChange,
     ReferralUpdate,
+    StoreRef,
+    Welcome,
+    claimed_message,
 )
 
-CONNECT_TIMEOUT_S = 5
-STATEMENT_TIMEOUT_MS = 15_000
-#: Seconds: shortens every wait on the central database (connect, statement, lock, TCP, the client-side answer
-#: deadline) for tests and for sites that would rather fail fast. Unset: the defaults above.
-TIMEOUT_ENV = "COUNTER_CENTRAL_TIMEOUT_S"
-#: From this many rows on, PostgreSQL inserts go through COPY (a few rows: one plain statement is cheaper).
-COPY_MIN_ROWS = 50
-#: The client gives up this long (at most a third more) after the server-side statement_timeout, which fires first
-#: on a live server and says more.
-ANSWER_MARGIN_S = 5.0
-#: Writes a table's rows: plain (INSERT ... ON CONFLICT DO NOTHING) or copied straight in.
-RowWriter = Callable[[Connection, Table, list[dict[str, Any]]], None]
-
-
-def central_timeout_ms() -> int:
-    """The statement, lock and TCP timeout in ms: ``COUNTER_CENTRAL_TIMEOUT_S`` if set and valid, else 15 s."""
-    raw = os.environ.get(TIMEOUT_ENV, "").strip()
-    try:
-        seconds = float(raw) if raw else 0.0
-    except ValueError:
-        seconds = 0.0
-    return int(min(seconds, 3600) * 1000) if seconds >= 1 else STATEMENT_TIMEOUT_MS
-
-
-def safe_url(url: str | URL) -> str:
-    """The URL with any password hidden: the only form that may reach a log or the screen."""
-    return make_url(url).render_as_string(hide_password=True)
-
-
-def build_engine(url: str, *, password: str | None = None, tls: dict[str, str] | None = None,
-                 connect_timeout: int = CONNECT_TIMEOUT_S) -> Engine:
-    """An engine that never hangs: connect, statement and TCP timeouts set per dialect; TLS options passed on."""
-    parsed = make_url(url)
-    if password:
-        parsed = parsed.set(password=password)
-    backend = parsed.get_backend_name()
-    timeout_ms = central_timeout_ms()
-    connect_timeout = max(2, min(connect_timeout, math.ceil(timeout_ms / 1000)))
-    args: dict[str, Any] = {}
-    options: dict[str, Any] = {"pool_pre_ping": True, "pool_recycle": 300}
-    if backend == "postgresql":
-        if parsed.get_driver_name() in ("", "psycopg2"):
-            parsed = parsed.set(drivername="postgresql+psycopg")
-        args = {
-            "connect_timeout": connect_timeout,
-            "options": f"-c statement_timeout={timeout_ms} -c lock_timeout={timeout_ms}",
-            "keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 3,
-            "tcp_user_timeout": timeout_ms,
-            "application_name": "counter-sync",
-        }
-        args.update(tls or {})
-    elif backend in ("mysql", "mariadb"):
-        if parsed.get_driver_name() in ("", "mysqldb"):
-            parsed = parsed.set(drivername=f"{backend}+pymysql")
-        args = {"connect_timeout": connect_timeout, "read_timeout": max(1, timeout_ms // 1000),
-                "write_timeout": max(1, timeout_ms // 1000), "charset": "utf8mb4"}
-        if tls:
-            args["ssl"] = {"ca": tls.get("sslrootcert"), "check_hostname": tls.get("sslmode") == "verify-full"}
-    elif backend == "sqlite":
-        args = {"timeout": 15}
-        options = {}
-    engine = create_engine(parsed, connect_args=args, **options)
-    if engine.dialect.driver == "psycopg":
-        _give_up_after(engine, timeout_ms / 1000 + min(ANSWER_MARGIN_S, timeout_ms / 3000))
-    return engine
-
-
-def _give_up_after(engine: Engine, seconds: float) -> None:
-    """Bound every wait for an answer from PostgreSQL: psycopg alone waits on the socket for ever.
-
-    tcp_user_timeout and keepalives catch a peer whose TCP stack went silent, not one that acknowledges the bytes
-    and never answers (a hung server, a proxy or firewall holding the connection): the sync thread would hang and
-    the status bar never say offline. Past ``seconds`` the socket is shut down; psycopg reports a broken
-    connection, SQLAlchemy discards it and the caller gets ``CentralUnavailableError``.
-    """
-    connection_class = _answering_connection_class()
-
-    @event.listens_for(engine, "do_connect")
-    def _connect(dialect: Any, record: Any, cargs: Any, cparams: Any) -> Any:
-        connection = connection_class.connect(*cargs, **cparams)
-        connection.answer_timeout_s = seconds
-        return connection
-
-
-@functools.cache
-def _answering_connection_class() -> Any:
-    import psycopg
-
-    class AnsweringConnection(psycopg.Connection[Any]):
-        """Every wait (statement, COPY, commit, ping) armed on the watchdog, which shuts the socket down if the
-        answer has not come when the deadline passes."""
-
-        answer_timeout_s: float = STATEMENT_TIMEOUT_MS / 1000 + ANSWER_MARGIN_S
-
-        def wait(self, gen: Any, *args: Any, **kwargs: Any) -> Any:
-            try:
-                fd = self.pgconn.socket
-            except psycopg.Error:  # already closed: nothing to wait on, let psycopg say so
-                return super().wait(gen, *args, **kwargs)
-            token = _WATCHDOG.arm(fd, self.answer_timeout_s)
-            try:
-                return super().wait(gen, *args, **kwargs)
-            finally:
-                _WATCHDOG.disarm(token)
-
-    return AnsweringConnection
-
-
-class _Watchdog:
-    """One thread for every connection: arming costs a dict entry (not a thread: COPY waits hundreds of times)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Condition()
-        self._armed: dict[int, tuple[float, int]] = {}  # token -> (deadline, socket fd)
-        self._tokens = itertools.count()
-        self._wakes_at = math.inf
-        self._thread: threading.Thread | None = None
-
-    def arm(self, fd: int, seconds: float) -> int:
-        token = next(self._tokens)
-        deadline = time.monotonic() + seconds
-        with self._lock:
-            self._armed[token] = (deadline, fd)
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="central-watchdog", daemon=True)
-                self._thread.start()
-            if deadline < self._wakes_at:
-                self._lock.notify()
-        return token
-
-    def disarm(self, token: int) -> None:
-        with self._lock:
-            self._armed.pop(token, None)
-
-    def _run(self) -> None:
-        with self._lock:
-            while True:
-                now = time.monotonic()
-                for token, (deadline, fd) in list(self._armed.items()):
-                    if deadline <= now:
-                        del self._armed[token]
-                        _shut_down(fd)
-                self._wakes_at = min((deadline for deadline, _ in self._armed.values()), default=math.inf)
-                self._lock.wait(None if self._wakes_at == math.inf else self._wakes_at - now)
-
-
-_WATCHDOG = _Watchdog()
-
-
-def _shut_down(fd: int) -> None:
-    """Wake a thread blocked on this socket with end-of-file (on a duplicate: psycopg still owns the original)."""
-    with suppress(OSError):
-        duplicate = socket.socket(fileno=os.dup(fd))
-        try:
-            duplicate.shutdown(socket.SHUT_RDWR)
-        finally:
-            duplicate.close()
+#: MariaDB/MySQL errors that are about a value, not the connection (PyMySQL reports some as OperationalError).
+_MYSQL_DATA_ERRORS = {1048, 1264, 1265, 1292, 1366, 1406, 1452}
 
 
 class CentralStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
+        self.deadline = Deadline()
+
+    @contextmanager
+    def attempt(self, seconds: float | None = None) -> Iterator[None]:
+        """One sync attempt: every wait inside shares what is left of ``seconds`` (default: the configured
+        ``COUNTER_CENTRAL_TIMEOUT_S``, else 60 s)."""
+        self.deadline.start(attempt_seconds() if seconds is None else seconds)
+        try:
+            yield
+        finally:
+            self.deadline.stop()
 
     @contextmanager
     def _begin(self) -> Iterator[Connection]:
+        """A transaction that commits on success."""
+        with self._session(write=True) as conn:
+            yield conn
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        """A transaction that only reads: rolled back, so it never sends a COMMIT (or holds anything)."""
+        with self._session(write=False) as conn:
+            yield conn
+
+    def _out_of_time(self) -> CentralUnavailableError:
+        return CentralUnavailableError(
+            f"the central database did not finish within {self.deadline.seconds:g} s ({TIMEOUT_ENV}); what is "
+            "left waits for the next sync")
+
+    @contextmanager
+    def _session(self, *, write: bool) -> Iterator[Connection]:
+        left = self.deadline.remaining()
+        if left is not None and left <= 0:
+            raise self._out_of_time()
         try:
-            with self.engine.begin() as conn:
-                yield conn
+            if write:
+                with self.engine.begin() as conn:
+                    if left is not None:
+                        self._bound(conn, left)
+                    yield conn
+            else:
+                with self.engine.connect() as conn:
+                    if left is not None:
+                        self._bound(conn, left)
+                    try:
+                        yield conn
+                    finally:
+                        conn.rollback()
         except OperationalError as exc:
-            raise CentralUnavailableError(_reason(exc)) from exc
+            if _mysql_code(exc) in _MYSQL_DATA_ERRORS:
+                raise CentralRecordError(_reason(exc)) from exc
+            raise self._unavailable(exc) from exc
         except DBAPIError as exc:
             if exc.connection_invalidated:
-                raise CentralUnavailableError(_reason(exc)) from exc
+                raise self._unavailable(exc) from exc
             raise
+
+    def _unavailable(self, exc: Exception) -> CentralUnavailableError:
+        """A lost connection; said as a timeout when it was this attempt's deadline that ended it."""
+        left = self.deadline.remaining()
+        if left is not None and left <= 0.25:
+            return self._out_of_time()
+        return CentralUnavailableError(_reason(exc))
+
+    def _bound(self, conn: Connection, seconds: float) -> None:
+        """This transaction's statements and lock waits end with the attempt, on the server and the client."""
+        ms = max(100, int(seconds * 1000))
+        if self.dialect == "postgresql":
+            conn.exec_driver_sql(f"SET LOCAL statement_timeout = {ms}; SET LOCAL lock_timeout = {ms}")
+            arm_deadline(conn.connection.dbapi_connection, self.deadline)
+        elif self.dialect in ("mysql", "mariadb") and getattr(conn.dialect, "is_mariadb", False):
+            conn.exec_driver_sql(f"SET SESSION max_statement_time = {ms / 1000:.3f}")
 
     # -- schema ---------------------------------------------------------------------------------------------
     def init(self) -> None:
-        """Create or upgrade the central schema (its own Alembic history)."""
+        """Create or upgrade the central schema (its own Alembic history); refuse a schema from a newer version."""
         from alembic import command
 
         from counter_app.sync.central_config import central_alembic_config
 
         with self._begin() as conn:
             config = central_alembic_config()
+            found = _schema_version(conn)
+            if found is not None and found not in _known_revisions():
+                raise CentralRefusedError(_newer_schema(found))
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
+
+    def schema_version(self) -> str | None:
+        with self._read() as conn:
+            return _schema_version(conn)
+
+    def drift(self) -> list[str]:
+        """How the tables differ from what this version expects (an empty list: they match)."""
+        from counter_app.sync.central_drift import schema_drift
+
+        with self._read() as conn:
+            return schema_drift(conn)
 
     def close(self) -> None:
         """Drop pooled connections (after a failure, so the next attempt starts clean)."""
         self.engine.dispose()
 
     def ping(self) -> None:
-        with self._begin() as conn:
+        with self._read() as conn:
             conn.execute(text("SELECT 1"))
 
+    # -- hello: who is sending ------------------------------------------------------------------------------
+    def hello(self, hello: Hello) -> Welcome:
+        """Check the schema, register the workstation name to this store (first come), and say what the centre
+        knows of the store: its generation, the highest outbox sequence received, the highest numbers it holds.
+
+        Only reads, unless the name or the store is new here: a sync's first COMMIT is its first batch's.
+        """
+        store = hello.store
+        with self._read() as conn:
+            central_id, owner, row, numbers = self._look(conn, store)
+        if owner is None or (owner[0] == store.store_id and row is None):
+            now = _now()
+            with self._begin() as conn:
+                owner = self._register(conn, store, now)
+                if owner[0] == store.store_id and row is None:
+                    self._insert_ignore(conn, cs.stores, [{
+                        "store_id": store.store_id, "workstation": store.workstation, "generation": store.generation,
+                        "outbox_high": 0, "demo": store.demo, "first_seen": now, "last_seen": now}])
+        if owner[0] != store.store_id:
+            return Welcome(central_id, owner[0], owner[1], None, 0)
+        if row is None:
+            return Welcome(central_id, None, None, None, 0, numbers)
+        return Welcome(central_id, None, None, int(row[0]), int(row[1]), numbers)
+
+    def _look(self, conn: Connection, store: StoreRef) -> tuple[str, tuple[str, datetime] | None, Any,
+                                                              dict[str, int]]:
+        version = _schema_version(conn)
+        if version != CENTRAL_HEAD:
+            raise CentralRefusedError(_schema_mismatch(version))
+        central_id = str(conn.execute(select(cs.central_identity.c.id).limit(1)).scalar_one())
+        found = conn.execute(select(cs.workstations.c.store_id, cs.workstations.c.registered_at)
+                             .where(cs.workstations.c.workstation == store.workstation)).first()
+        row = conn.execute(select(cs.stores.c.generation, cs.stores.c.outbox_high)
+                           .where(cs.stores.c.store_id == store.store_id)).first()
+        numbers = self._numbers(conn, store.workstation)
+        return central_id, (str(found[0]), found[1]) if found else None, row, numbers
+
+    def _register(self, conn: Connection, store: StoreRef, now: datetime) -> tuple[str, datetime]:
+        """(the store holding the workstation name, since when): this one, unless another came first."""
+        query = select(cs.workstations.c.store_id, cs.workstations.c.registered_at).where(
+            cs.workstations.c.workstation == store.workstation)
+        found = conn.execute(query).first()
+        if found is None:
+            self._insert_ignore(conn, cs.workstations, [{"workstation": store.workstation,
+                                                         "store_id": store.store_id, "registered_at": now}])
+            found = conn.execute(query).first()
+        assert found is not None
+        return str(found[0]), found[1]
+
+    def _numbers(self, conn: Connection, workstation: str) -> dict[str, int]:
+        """The highest receipt, Z report and referral numbers the centre holds for a workstation."""
+        receipt = conn.execute(select(func.max(cs.transactions.c.sequence))
+                               .where(cs.transactions.c.workstation == workstation)).scalar()
+        z_number = conn.execute(select(func.max(cs.z_reports.c.z_number))
+                                .where(cs.z_reports.c.workstation == workstation)).scalar()
+        token = conn.execute(select(func.max(cs.service_requests.c.token))
+                             .where(cs.service_requests.c.workstation == workstation)).scalar()
+        return {"receipt": int(receipt or 0), "z": _tail_number(z_number), "referral": _tail_number(token)}
+
+    def release_workstation(self, workstation: str) -> str | None:
+        """IT: free a workstation name whose store is gone for good (the next store to sync under it takes it
+        and continues its numbers after the centre's). Returns the store id that held it."""
+        with self._begin() as conn:
+            held = conn.execute(select(cs.workstations.c.store_id)
+                                .where(cs.workstations.c.workstation == workstation)).scalar()
+            conn.execute(cs.workstations.delete().where(cs.workstations.c.workstation == workstation))
+        return None if held is None else str(held)
+
     # -- push -----------------------------------------------------------------------------------------------
-    def apply(self, workstation: str, records: list[OutgoingRecord]) -> ApplyResult:
-        """Apply one batch in one central transaction; returns which records are now settled or in conflict."""
+    def apply(self, store: StoreRef, records: list[OutgoingRecord]) -> ApplyResult:
+        """Apply one batch in one central transaction; returns which records are now settled or refused.
+
+        A record the centre cannot store raises :class:`CentralRecordError` (nothing of the batch is kept).
+        """
         result = ApplyResult()
         if not records:
             return result
-        now = datetime.now(UTC).replace(tzinfo=None)
+        try:
+            return self._apply(store, records, result)
+        except (CentralUnavailableError, CentralRefusedError, CentralRecordError):
+            raise
+        except (DataError, IntegrityError, KeyError, TypeError, ValueError) as exc:
+            raise CentralRecordError(_reason(exc)) from exc
+        except Exception as exc:
+            if _is_psycopg_data_error(exc):
+                raise CentralRecordError(_reason(exc)) from exc
+            raise
+
+    def _apply(self, store: StoreRef, records: list[OutgoingRecord], result: ApplyResult) -> ApplyResult:
+        now = _now()
         hashes = {record.seq: record.payload_hash for record in records}
         firsts: dict[str, OutgoingRecord] = {}  # a record sent twice in one batch is judged by its first copy
         for record in records:
             firsts.setdefault(record.record_id, record)
         with self._begin() as conn:
-            self._lock_workstation(conn, workstation)
+            self._lock_workstation(conn, store.workstation)
             try:
-                admitted, held = self._admit(conn, workstation, list(firsts.values()), hashes, now)
-                fresh: list[OutgoingRecord] = []
+                self._check_owner(conn, store)
+                admission = self._admit(conn, store, list(firsts.values()), hashes, now)
+                admitted = {r.record_id for r in admission.admitted}
                 for record in records:
                     first = firsts[record.record_id]
                     if first is record and record.record_id in admitted:
-                        fresh.append(record)
                         result.applied.append(record.seq)
                         continue
-                    known = held.get(record.record_id) or hashes[first.seq]
-                    if known == hashes[record.seq]:
+                    refused = admission.refused.get(record.record_id)
+                    known = admission.held.get(record.record_id) or hashes[first.seq]
+                    if refused is None and known == hashes[record.seq]:
                         result.duplicates.append(record.seq)
-                    else:
-                        result.conflicts.append(record.seq)
-                        self._record_conflict(conn, workstation, record, known, now)
-                audit = [r for r in fresh if r.record_type == "audit_event"]
+                        continue
+                    result.conflicts.append(record.seq)
+                    result.reasons[record.seq] = refused or (
+                        "the central database holds a different record with this id: a supervisor must review it")
+                    self._record_conflict(conn, store, record, known if refused is None else "", now)
+                audit = [r for r in admission.admitted if r.record_type == "audit_event"]
                 last_audit = json.loads(max(audit, key=lambda r: r.seq).payload)["entry_hash"] if audit else None
-                self._advance_head(conn, workstation, max(r.seq for r in records), now, last_audit)
+                high = max(r.seq for r in records)
+                self._advance_head(conn, store.workstation, high, now, last_audit)
+                self._advance_store(conn, store, high, now)
             finally:
-                self._unlock_workstation(conn, workstation)
+                self._unlock_workstation(conn, store.workstation)
         return result
 
-    def _admit(self, conn: Connection, workstation: str, records: list[OutgoingRecord], hashes: dict[int, str],
-               now: datetime) -> tuple[set[str], dict[str, str]]:
-        """Write the records the centre does not hold yet: their ``sync_inbox`` rows and typed rows.
-
-        Returns the ids written now, and the payload hash of each record the centre already held. The rule is
-        ``INSERT ... ON CONFLICT (id) DO NOTHING`` on the UUID. On PostgreSQL a batch is first copied straight into
-        every table inside a savepoint (staging tables, INSERT ... SELECT and a look-up first cost about half the
-        push): nearly every batch is new. If any key is already held (a batch sent again after a lost reply, a
-        receipt number held under another id) the savepoint takes it all back and the rule applies instead.
-        """
-        if not records:
-            return set(), {}
-        rows = [{"id": r.record_id, "record_type": r.record_type, "workstation": workstation, "local_seq": r.seq,
-                 "payload": r.payload, "payload_hash": hashes[r.seq], "received_at": now} for r in records]
+    def _admit(self, conn: Connection, store: StoreRef, records: list[OutgoingRecord], hashes: dict[int, str],
+               now: datetime) -> Admission:
+        """Write the records the centre does not hold yet, whole; say which it held and which it refused."""
         if self._bulk(conn):
-            import psycopg
-
             try:
                 with conn.begin_nested():
-                    with copying(conn, cs.sync_inbox, rows):  # parse while the server takes the payloads in
-                        projection = _projection(workstation, records)
-                    self._write_projection(conn, projection, copy_rows)
-                return {r.record_id for r in records}, {}
-            except (psycopg.IntegrityError, IntegrityError):
-                admitted = set(copy_insert_ignore(conn, cs.sync_inbox, rows, key="id", returning="id"))
-            held = self._existing_hashes(conn, [r.record_id for r in records if r.record_id not in admitted])
-        else:
-            held = self._existing_hashes(conn, [r.record_id for r in records])
-            self._insert_ignore(conn, cs.sync_inbox, [row for row in rows if row["id"] not in held])
-            admitted = {r.record_id for r in records if r.record_id not in held}
-        fresh = [r for r in records if r.record_id in admitted]
-        self._write_projection(conn, _projection(workstation, fresh), self._insert_ignore)
-        return admitted, held
+                    copy_batch(conn, store, records, hashes, now, self._bump)
+                return Admission(admitted=list(records))
+            except Exception as exc:  # a clash: the savepoint took it all back; the checked path says which
+                if not clash_is_integrity(exc):
+                    raise
+        held = self._existing_hashes(conn, [r.record_id for r in records])
+        admission = admit_checked(conn, store, records, hashes, held)
+        write_admitted(conn, store, admission, hashes, now, self._bulk(conn), self._bump)
+        return admission
+
+    def _check_owner(self, conn: Connection, store: StoreRef) -> None:
+        """Only the store that registered a workstation name may send as it (even one that skipped its hello)."""
+        owner = conn.execute(select(cs.workstations.c.store_id)
+                             .where(cs.workstations.c.workstation == store.workstation)).scalar()
+        if owner is None:
+            self._register(conn, store, _now())
+        elif owner != store.store_id:
+            raise CentralRefusedError(claimed_message(store.workstation, str(owner), None))
+
+    def _advance_store(self, conn: Connection, store: StoreRef, high: int, now: datetime) -> None:
+        row = conn.execute(select(cs.stores.c.generation, cs.stores.c.outbox_high)
+                           .where(cs.stores.c.store_id == store.store_id)).first()
+        if row is None:
+            conn.execute(insert(cs.stores).values(
+                store_id=store.store_id, workstation=store.workstation, generation=store.generation,
+                outbox_high=high, demo=store.demo, first_seen=now, last_seen=now))
+            return
+        same = int(row[0]) == store.generation
+        conn.execute(update(cs.stores).where(cs.stores.c.store_id == store.store_id).values(
+            generation=store.generation, outbox_high=max(int(row[1]), high) if same else high, last_seen=now))
 
     def _bulk(self, conn: Connection) -> bool:
         """PostgreSQL through psycopg: rows go in by COPY."""
@@ -337,11 +365,8 @@ class CentralStore:
                 conn.execute(text("SELECT RELEASE_LOCK(:k)"), {"k": f"counter-sync:{workstation}"})
 
     def _insert_ignore(self, conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
-        """INSERT ... ON CONFLICT DO NOTHING on the key, in each dialect's words."""
+        """For the centre's own bookkeeping rows (never a record's data): insert unless the key is there."""
         if not rows:
-            return
-        if self._bulk(conn) and len(rows) >= COPY_MIN_ROWS:
-            copy_insert_ignore(conn, table, rows)
             return
         if self.dialect == "postgresql":
             from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -352,41 +377,17 @@ class CentralStore:
 
             statement = sqlite_insert(table).on_conflict_do_nothing()
         else:
-            statement = insert(table).prefix_with("IGNORE")  # PyMySQL's executemany sends multi-row INSERTs
+            statement = insert(table).prefix_with("IGNORE")
         for start in range(0, len(rows), 1000):
             conn.execute(statement, rows[start : start + 1000])
 
-    def _record_conflict(self, conn: Connection, workstation: str, record: OutgoingRecord, existing_hash: str,
+    def _record_conflict(self, conn: Connection, store: StoreRef, record: OutgoingRecord, existing_hash: str,
                          now: datetime) -> None:
         self._insert_ignore(conn, cs.sync_conflicts, [{
-            "record_id": record.record_id, "record_type": record.record_type, "workstation": workstation,
+            "record_id": record.record_id, "record_type": record.record_type, "workstation": store.workstation,
             "local_seq": record.seq, "existing_hash": existing_hash, "payload_hash": record.payload_hash,
             "payload": record.payload, "received_at": now, "resolved": False,
         }])
-
-    def _write_projection(self, conn: Connection, projection: Projection, insert: RowWriter) -> None:
-        """The typed rows of newly admitted records, written by ``insert``; then the updates they imply."""
-        for name in _INSERT_ORDER:
-            if rows := projection.inserts.get(name):
-                insert(conn, cs.metadata.tables[name], rows)
-        if projection.service_requests:
-            first = self._bump(conn, "service_requests", len(projection.service_requests))
-            for offset, row in enumerate(projection.service_requests):
-                row["updated_seq"] = first + offset
-            self._insert_ignore(conn, cs.service_requests, projection.service_requests)
-        for transaction_id in projection.void_ids:
-            conn.execute(update(cs.transactions).where(cs.transactions.c.id == transaction_id).values(status="void"))
-        for closed in projection.closed_sessions:
-            conn.execute(update(cs.drawer_sessions).where(cs.drawer_sessions.c.id == closed["id"]).values(
-                status="closed", closed_at=utc(closed.get("closed_at")),
-                counted_cents=(closed.get("counted") and _count_total(closed["counted"])),
-                expected_cents=closed.get("expected_cents"), over_short_cents=closed.get("over_short_cents"),
-                z_number=closed.get("z_number"),
-            ))
-        for referral_id, status, note in projection.referral_statuses:
-            seq = self._bump(conn, "service_requests", 1)
-            conn.execute(update(cs.service_requests).where(cs.service_requests.c.id == referral_id).values(
-                status=status, status_notes=note, updated_seq=seq))
 
     def _bump(self, conn: Connection, name: str, by: int) -> int:
         """Reserve ``by`` values of a change counter; returns the first (inside the caller's transaction)."""
@@ -414,9 +415,42 @@ class CentralStore:
             conn.execute(insert(cs.sync_heads).values(workstation=workstation, last_local_seq=seq, updated_at=now,
                                                       last_audit_hash=audit_hash))
 
+    # -- what a store restored from a backup asks -----------------------------------------------------------
+    def audit_anchors(self, store: StoreRef, *, legacy: bool = False) -> list[tuple[int, str]]:
+        """(seq, entry hash) of every audit entry this store sent, oldest first (``legacy``: the workstation's
+        entries sent before store identities, with no store named)."""
+        events = cs.audit_events
+        with self._read() as conn:
+            rows = conn.execute(select(events.c.seq, events.c.entry_hash)
+                                .where(events.c.workstation == store.workstation,
+                                       events.c.store_id == ("" if legacy else store.store_id))
+                                .order_by(events.c.seq))
+            return [(int(seq), str(digest)) for seq, digest in rows]
+
+    def audit_entries(self, store: StoreRef, after_seq: int) -> list[dict[str, Any]]:
+        """The audit entries this store sent past ``after_seq``, whole (as the store wrote them)."""
+        events = cs.audit_events
+        with self._read() as conn:
+            rows = conn.execute(select(events.c.payload)
+                                .where(events.c.workstation == store.workstation,
+                                       events.c.store_id == store.store_id, events.c.seq > after_seq)
+                                .order_by(events.c.seq))
+            return [json.loads(payload) for (payload,) in rows]
+
+    def held_records(self, store: StoreRef, generation: int, after_seq: int) -> list[HeldRecord]:
+        """What this store sent in ``generation`` past outbox sequence ``after_seq``, labelled for people."""
+        inbox = cs.sync_inbox
+        with self._read() as conn:
+            rows = conn.execute(select(inbox.c.id, inbox.c.record_type, inbox.c.local_seq, inbox.c.payload)
+                                .where(inbox.c.store_id == store.store_id, inbox.c.generation == generation,
+                                       inbox.c.local_seq > after_seq)
+                                .order_by(inbox.c.local_seq))
+            return [HeldRecord(str(rid), str(kind), int(seq), _label(str(kind), payload))
+                    for rid, kind, seq, payload in rows]
+
     # -- pull -----------------------------------------------------------------------------------------------
     def reference_changes(self, kind: str, since: int, limit: int = 5_000) -> list[ReferenceChange]:
-        with self._begin() as conn:
+        with self._read() as conn:
             rows = conn.execute(
                 select(cs.ref_data).where(cs.ref_data.c.kind == kind, cs.ref_data.c.updated_seq > since)
                 .order_by(cs.ref_data.c.updated_seq).limit(limit)
@@ -425,7 +459,7 @@ class CentralStore:
                     for r in rows]
 
     def referral_updates(self, workstation: str, since: int) -> list[ReferralUpdate]:
-        with self._begin() as conn:
+        with self._read() as conn:
             rows = conn.execute(
                 select(cs.service_requests).where(cs.service_requests.c.workstation == workstation,
                                                   cs.service_requests.c.updated_seq > since)
@@ -450,7 +484,7 @@ class CentralStore:
                     conn.execute(insert(cs.ref_data).values(kind=kind, key=key, **values))
 
     def has_reference(self) -> bool:
-        with self._begin() as conn:
+        with self._read() as conn:
             return conn.execute(select(func.count()).select_from(cs.ref_data)).scalar_one() > 0
 
     def set_service_request_status(self, referral_id: str, status: str, note: str) -> None:
@@ -461,7 +495,7 @@ class CentralStore:
 
     def audit_head(self, workstation: str) -> tuple[int, str] | None:
         """The last audit entry this workstation sent: the local log must reach at least this far."""
-        with self._begin() as conn:
+        with self._read() as conn:
             row = conn.execute(
                 select(cs.audit_events.c.seq, cs.audit_events.c.entry_hash)
                 .where(cs.audit_events.c.workstation == workstation)
@@ -470,17 +504,17 @@ class CentralStore:
         return (int(row[0]), str(row[1])) if row else None
 
     def counts(self) -> dict[str, int]:
-        with self._begin() as conn:
+        with self._read() as conn:
             return {name: int(conn.execute(select(func.count()).select_from(table)).scalar_one())
                     for name, table in cs.metadata.tables.items()}
 
     def conflicts(self) -> list[dict[str, Any]]:
-        with self._begin() as conn:
+        with self._read() as conn:
             return [dict(r._mapping) for r in conn.execute(select(cs.sync_conflicts))]
 
     def day_rows(self, business_date: date) -> dict[str, list[dict[str, Any]]]:
         """Every workstation's transactions, lines, tenders, sessions and movements for one business day."""
-        with self._begin() as conn:
+        with self._read() as conn:
             txns = [dict(r._mapping) for r in conn.execute(
                 select(cs.transactions).where(cs.transactions.c.business_date == business_date))]
             ids = [t["id"] for t in txns]
@@ -502,31 +536,99 @@ class CentralStore:
                 "movements": movements}
 
 
-_INSERT_ORDER = ("c_transactions", "c_transaction_lines", "c_tenders", "c_voids", "c_visits", "c_interactions",
-                 "c_referral_notes", "c_drawer_sessions", "c_cash_movements", "c_z_reports", "c_audit_events",
-                 "c_other_records")
-
-
-def _projection(workstation: str, records: list[OutgoingRecord]) -> Projection:
-    """The typed rows of these records (orjson: parsing is a fifth of the push's own time with json)."""
-    projection = Projection()
-    for record in records:
-        project(projection, record.record_type, record.record_id, orjson.loads(record.payload), workstation,
-                record.seq)
-    return projection
-
-
 def service_request_number(sr_number: int) -> str:
     """The id the rest of 311 quotes: assigned centrally, replaces the counter's token on the slip."""
     return f"SR-{sr_number:07d}"
 
 
-def _count_total(pieces: dict[str, int]) -> int:
-    from counter_app.drawer.denominations import BY_CODE
-
-    return sum(BY_CODE[code].value_cents * n for code, n in pieces.items())
-
-
 def _reason(exc: Exception) -> str:
     text = str(getattr(exc, "orig", exc) or exc).strip().splitlines()
     return (text[0] if text else type(exc).__name__)[:200]
+
+
+#: The central schema this version writes (checked at every hello: an older or newer centre is refused in words).
+CENTRAL_HEAD = "c0002"
+
+
+def _schema_version(conn: Connection) -> str | None:
+    """The central Alembic revision; None when there is no Counter schema (any other failure is raised)."""
+    try:
+        with conn.begin_nested():
+            return conn.execute(text("SELECT version_num FROM central_alembic_version")).scalar()
+    except DBAPIError as exc:
+        if not exc.connection_invalidated and _missing_table(exc):
+            return None
+        raise
+
+
+def _missing_table(exc: DBAPIError) -> bool:
+    return getattr(exc.orig, "sqlstate", None) == "42P01" or _mysql_code(exc) == 1146 \
+        or "no such table" in str(exc.orig)
+
+
+def _known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    from counter_app.sync.central_config import central_alembic_config
+
+    return {script.revision for script in ScriptDirectory.from_config(central_alembic_config()).walk_revisions()}
+
+
+def _newer_schema(found: str) -> str:
+    return (f"the central database is at schema {found}, which this version of Counter does not know: it was "
+            "set up by a newer Counter. Install that version on this PC; nothing was changed")
+
+
+def _schema_mismatch(found: str | None) -> str:
+    if found is None:
+        return ("the central database has no Counter schema yet: IT sets it up with "
+                "`counter-app central init --url URL`; nothing was sent")
+    if found in _known_revisions():
+        return (f"the central database is at schema {found}, older than this Counter's {CENTRAL_HEAD}: IT upgrades "
+                "it with `counter-app central init --url URL`; nothing was sent")
+    return _newer_schema(found)
+
+
+def _tail_number(text_value: str | None) -> int:
+    """The number at the end of ``Z-CH1-01-00012`` or ``CH1-01-R00007`` (0 for none)."""
+    if not text_value:
+        return 0
+    digits = ""
+    for ch in reversed(text_value):
+        if not ch.isdigit():
+            break
+        digits = ch + digits
+    return int(digits or 0)
+
+
+def _label(kind: str, payload: str) -> str:
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        return kind.replace("_", " ")
+    if kind == "transaction" and isinstance(data, dict):
+        from counter_app.payments.money import format_money
+
+        return f"receipt {data.get('receipt_number')} ({format_money(int(data.get('total_cents') or 0))})"
+    if kind == "audit_event" and isinstance(data, dict):
+        return f"audit entry {data.get('seq')} ({data.get('action')})"
+    if kind == "z_report" and isinstance(data, dict):
+        return f"Z report {data.get('z_number')}"
+    return kind.replace("_", " ")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _mysql_code(exc: DBAPIError) -> int | None:
+    args = getattr(exc.orig, "args", ())
+    return args[0] if args and isinstance(args[0], int) else None
+
+
+def _is_psycopg_data_error(exc: BaseException) -> bool:
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover
+        return False
+    return isinstance(exc, psycopg.DataError | psycopg.IntegrityError)

@@ -1,4 +1,8 @@
-"""Where the central database is and how to log in: URL from settings, password from the keyring or env."""
+"""Where the central database is and how to log in: URL from settings, password from the keyring or env.
+
+A real store talks only to the central database it is configured with; with none it sends nothing. Only a demo
+store falls back to the embedded demo centre (a SQLite file beside its data folder).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from counter_app.config import Settings, embedded_central_url
+from counter_app.config import ConfigError, Settings, embedded_central_url
 
 if TYPE_CHECKING:
     from counter_app.sync.central_store import CentralStore
@@ -38,40 +42,51 @@ class CentralConnection:
 
     @property
     def label(self) -> str:
-        from counter_app.sync.central_store import safe_url
+        from counter_app.sync.central_engine import safe_url
 
         return safe_url(self.url) + (" (embedded demo centre)" if self.embedded else "")
 
+    def exists(self) -> bool:
+        """False only for an embedded demo centre not made yet (nothing was ever sent to it)."""
+        return not self.embedded or Path(self.url.removeprefix("sqlite:///")).exists()
 
-def central_connection(settings: Settings, url: str | None = None) -> CentralConnection:
+
+def central_connection(settings: Settings, url: str | None = None) -> CentralConnection | None:
+    """The configured centre; the embedded demo centre for a demo store; None for a real store with none."""
     chosen = url or settings.central_url
     if chosen:
+        _check_parses(chosen)
         return CentralConnection(chosen, settings.central_tls, embedded=False)
-    return CentralConnection(embedded_central_url(settings.demo), None, embedded=True)
+    if settings.demo:
+        return CentralConnection(embedded_central_url(settings.data_dir), None, embedded=True)
+    return None
+
+
+def _check_parses(url: str) -> None:
+    """SQLAlchemy's own reading of the URL (the settings checked its shape without importing SQLAlchemy)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        make_url(url)
+    except (ArgumentError, ValueError) as exc:
+        raise ConfigError(f"The central database URL cannot be read: {str(exc)[:120]}") from None
 
 
 def open_central(connection: CentralConnection) -> CentralStore:
     """Build the central adapter; the embedded demo centre creates its schema and reference data on first use."""
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
     from counter_app.sync.central_store import CentralStore, build_engine
 
-    store = CentralStore(build_engine(connection.url, password=connection.password(), tls=connection.tls))
+    try:
+        engine = build_engine(connection.url, password=connection.password(), tls=connection.tls)
+    except (ArgumentError, NoSuchModuleError, ModuleNotFoundError) as exc:
+        raise ConfigError(f"Counter cannot use the central database URL: {str(exc)[:120]}") from None
+    store = CentralStore(engine)
     if connection.embedded:
         from counter_app.sync.seed_central import seed_central
 
         store.init()
         seed_central(store, demo=True, follow_shipped=True)
     return store
-
-
-def central_audit_head(connection: CentralConnection, workstation: str) -> tuple[int, str] | None:
-    """The centre's last audit hash for this workstation, or None when the centre cannot be reached."""
-    if connection.embedded and not Path(connection.url.removeprefix("sqlite:///")).exists():
-        return None  # no demo centre yet: nothing was ever sent, and looking must not create one
-    try:
-        store = open_central(connection)
-        try:
-            return store.audit_head(workstation)
-        finally:
-            store.engine.dispose()
-    except Exception:  # unreachable, not initialised, wrong password: verify locally only
-        return None

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Table
 
 from counter_app.sync import central_schema as cs
+from counter_app.sync.records import StoreRef
 
 
 @dataclass
@@ -46,7 +47,7 @@ def _day(text: str) -> date:
     return date.fromisoformat(text)
 
 
-def _transaction(p: Projection, d: dict[str, Any], ws: str, seq: int) -> None:
+def _transaction(p: Projection, d: dict[str, Any], store: StoreRef, seq: int) -> None:
     p.add(cs.transactions, {
         "id": d["id"], "workstation": d["workstation"], "sequence": d["sequence"],
         "receipt_number": d["receipt_number"], "kind": d["kind"], "status": "completed",
@@ -70,7 +71,7 @@ def _transaction(p: Projection, d: dict[str, Any], ws: str, seq: int) -> None:
         })
 
 
-def _void(p: Projection, d: dict[str, Any], ws: str, seq: int) -> None:
+def _void(p: Projection, d: dict[str, Any], store: StoreRef, seq: int) -> None:
     p.add(cs.voids, {
         "id": d["id"], "transaction_id": d["transaction_id"], "workstation": d["workstation"],
         "receipt_number": d["receipt_number"], "voided_at": utc(d["voided_at"]), "cashier": d["cashier"],
@@ -79,7 +80,7 @@ def _void(p: Projection, d: dict[str, Any], ws: str, seq: int) -> None:
     p.void_ids.append(d["transaction_id"])
 
 
-def _visit(p: Projection, d: dict[str, Any], ws: str, seq: int) -> None:
+def _visit(p: Projection, d: dict[str, Any], store: StoreRef, seq: int) -> None:
     p.add(cs.visits, {
         "id": d["id"], "workstation": d["workstation"], "staff_id": d["staff_id"],
         "business_date": _day(d["business_date"]), "started_at": utc(d["started_at"]),
@@ -87,7 +88,7 @@ def _visit(p: Projection, d: dict[str, Any], ws: str, seq: int) -> None:
     })
 
 
-def _interaction(p: Projection, d: dict[str, Any], ws: str, seq: int) -> None:
+def _interaction(p: Projection, d: dict[str, Any], store: StoreRef, seq: int) -> None:
     p.add(cs.interactions, {
         "id": d["id"], "visit_id": d["visit_id"], "kind": d["kind"], "topic": d["topic"],
         "workstation": d["workstation"], "staff_id": d["staff_id"], "started_at": utc(d["started_at"]),
@@ -96,7 +97,7 @@ def _interaction(p: Projection, d: dict[str, Any], ws: str, seq: int) -> None:
     })
 
 
-def _referral(p: Projection, d: dict[str, Any], ws: str, seq: int) -> None:
+def _referral(p: Projection, d: dict[str, Any], store: StoreRef, seq: int) -> None:
     p.service_requests.append({
         "id": d["id"], "token": d["token"], "workstation": d["workstation"], "service_code": d["role_code"],
         "agency_responsible": d["department_name"], "department_code": d["department_code"],
@@ -106,7 +107,7 @@ def _referral(p: Projection, d: dict[str, Any], ws: str, seq: int) -> None:
     })
 
 
-def _referral_note(p: Projection, d: dict[str, Any], ws: str, seq: int) -> None:
+def _referral_note(p: Projection, d: dict[str, Any], store: StoreRef, seq: int) -> None:
     p.add(cs.referral_notes, {
         "id": d["id"], "referral_id": d["referral_id"], "status": d["status"], "note": d["note"],
         "at": utc(d["at"]), "source": d.get("source", "counter"),
@@ -115,7 +116,7 @@ def _referral_note(p: Projection, d: dict[str, Any], ws: str, seq: int) -> None:
         p.referral_statuses.append((d["referral_id"], d["status"], d["note"]))
 
 
-def _drawer_opened(p: Projection, d: dict[str, Any], ws: str, seq: int) -> None:
+def _drawer_opened(p: Projection, d: dict[str, Any], store: StoreRef, seq: int) -> None:
     p.add(cs.drawer_sessions, {
         "id": d["id"], "workstation": d["workstation"], "cashier_id": d["cashier_id"],
         "business_date": _day(d["business_date"]), "status": "open", "opened_at": utc(d["opened_at"]),
@@ -130,34 +131,35 @@ def _float_value(code: str, pieces: int) -> int:
     return BY_CODE[code].value_cents * pieces
 
 
-def _drawer_closed(p: Projection, d: dict[str, Any], ws: str, seq: int) -> None:
+def _drawer_closed(p: Projection, d: dict[str, Any], store: StoreRef, seq: int) -> None:
     p.closed_sessions.append(d)
 
 
-def _movement(p: Projection, d: dict[str, Any], ws: str, seq: int) -> None:
+def _movement(p: Projection, d: dict[str, Any], store: StoreRef, seq: int) -> None:
     p.add(cs.cash_movements, {
-        "id": d["id"], "session_id": d["session_id"], "workstation": ws, "kind": d["kind"],
+        "id": d["id"], "session_id": d["session_id"], "workstation": store.workstation, "kind": d["kind"],
         "amount_cents": d["amount_cents"], "reason": d["reason"], "gl_account": d.get("gl_account"),
         "at": utc(d["at"]),
     })
 
 
-def _z_report(p: Projection, d: dict[str, Any], ws: str, seq: int, record_id: str = "") -> None:
+def _z_report(p: Projection, d: dict[str, Any], store: StoreRef, seq: int, record_id: str = "") -> None:
     p.add(cs.z_reports, {
         "id": record_id, "session_id": d["session_id"], "workstation": d["workstation"], "z_number": d["z_number"],
         "report": json.dumps(d, sort_keys=True),
     })
 
 
-def _audit(p: Projection, d: dict[str, Any], ws: str, seq: int) -> None:
+def _audit(p: Projection, d: dict[str, Any], store: StoreRef, seq: int) -> None:
     p.add(cs.audit_events, {
         "id": d["id"], "workstation": d["workstation"], "seq": d["seq"], "at": utc(d["at"]), "actor": d.get("actor"),
         "action": d["action"], "outcome": d["outcome"], "object_ref": d.get("object_ref"),
         "entry_hash": d["entry_hash"], "prev_hash": d["prev_hash"], "payload": json.dumps(d, sort_keys=True),
+        "store_id": store.store_id,
     })
 
 
-Handler = Callable[[Projection, dict[str, Any], str, int], None]
+Handler = Callable[[Projection, dict[str, Any], StoreRef, int], None]
 HANDLERS: dict[str, Handler] = {
     "transaction": _transaction,
     "void": _void,
@@ -172,14 +174,21 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
-def project(p: Projection, record_type: str, record_id: str, payload: dict[str, Any], ws: str, seq: int) -> None:
-    """Add one record's rows to the batch's projection; unknown kinds are kept as they came."""
+def project(p: Projection, record_type: str, record_id: str, payload: dict[str, Any], store: StoreRef,
+            seq: int) -> None:
+    """Add one record's rows to the batch's projection; unknown kinds are kept as they came.
+
+    A payload that is not an object, or lacks a field its kind needs, raises (KeyError, TypeError, ValueError):
+    the record is refused and set aside, never half-projected.
+    """
+    if not isinstance(payload, dict):
+        raise TypeError(f"a {record_type} record must be a JSON object")
     if record_type == "z_report":
-        _z_report(p, payload, ws, seq, record_id)
+        _z_report(p, payload, store, seq, record_id)
         return
     handler = HANDLERS.get(record_type)
     if handler is None:
-        p.add(cs.other_records, {"id": record_id, "record_type": record_type, "workstation": ws,
+        p.add(cs.other_records, {"id": record_id, "record_type": record_type, "workstation": store.workstation,
                                  "payload": json.dumps(payload, sort_keys=True)})
         return
-    handler(p, payload, ws, seq)
+    handler(p, payload, store, seq)
