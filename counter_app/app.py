@@ -5,10 +5,11 @@ Kept free of Qt so the headless commands and the tests build the very same graph
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from counter_app.clock import Clock
-from counter_app.config import Settings
+from counter_app.config import ConfigError, Settings
 from counter_app.payments.receipt import Issuer
 from counter_app.services.admin import AdminService
 from counter_app.services.audit import Auditor, AuditService
@@ -23,6 +24,7 @@ from counter_app.services.receipts import ReceiptRenderer, ReceiptService
 from counter_app.services.referrals import ReferralService
 from counter_app.services.sync import SyncService
 from counter_app.services.visits import VisitService
+from counter_app.startup import resolve_settings
 
 
 def build_counter(
@@ -30,35 +32,51 @@ def build_counter(
     clock: Clock | None = None,
     renderer: ReceiptRenderer | None = None,
     issuer: Issuer | None = None,
+    *,
+    read_only: bool = False,
 ) -> Counter:
-    """Open (and if needed create and migrate) the store, seed reference data, and wire the services."""
-    from counter_app.store.db import check_integrity, make_engine, migrate, session_factories
+    """Open (and if needed create and migrate) the store, seed reference data, and wire the services.
+
+    ``read_only`` (the commands that only read) writes nothing that is not needed: no seeding, no restore check,
+    no visit clean-up, so that they still work on a full disk.
+    """
+    from counter_app.store.db import StoreError
     from counter_app.store.knowledge_index import SqliteKnowledgeIndex
-    from counter_app.store.seed import seed_demo, seed_if_changed
+    from counter_app.store.store_file import IdentityMismatchError, create_store, open_store
     from counter_app.store.uow import SqlUnitOfWorkFactory
 
     clock = clock or Clock(settings.timezone)
+    settings = resolve_settings(settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    check_integrity(settings.db_path)
-    engine = make_engine(settings.db_path)
-    migrate(engine, settings.db_path)
-    writer, reader = session_factories(engine)
     demo_seeded = False
-    with writer() as session:
-        seed_if_changed(session)
-        if settings.demo:
-            demo_seeded = seed_demo(session, clock.today())
-        session.commit()
+    if not settings.db_path.exists():
+        if read_only:
+            raise StoreError(f"no counter data in {settings.data_dir}")
+        if not settings.workstation:
+            raise ConfigError("This is a new counter store: give its workstation name, as IT labelled the PC "
+                              "(--workstation CH1-02, COUNTER_WORKSTATION or \"workstation\" in settings.json). "
+                              "Real stores have no default name, so that no two PCs share one.")
+        demo_seeded = create_store(settings.db_path, workstation=settings.workstation, demo=settings.demo,
+                                   today=clock.today(), now=clock.now())
+    try:
+        opened = open_store(settings.db_path, workstation=settings.workstation,
+                            workstation_source=settings.workstation_source, demo=settings.demo,
+                            today=clock.today(), read_only=read_only)
+    except IdentityMismatchError as exc:
+        raise ConfigError(str(exc)) from None
+    settings = replace(settings, workstation=opened.identity.workstation, demo=opened.identity.demo)
     if renderer is None:
         from counter_app.printing.receipt_pdf import render_receipt
 
         renderer = render_receipt
-    uow = SqlUnitOfWorkFactory(writer, reader)
+    witness = opened.witness
+    uow = SqlUnitOfWorkFactory(opened.writer, opened.reader, after_commit=witness.note_commit)
     auditor = Auditor(clock, settings.workstation)
-    from counter_app.sync.connection import central_audit_head, central_connection, open_central
-
-    connection = central_connection(settings)
+    central, label, audit_central = _central_ports(settings)
     knowledge_index = SqliteKnowledgeIndex(settings.db_path)
+    sync = SyncService(uow, clock, settings.workstation, central, label,
+                       on_reference_change=lambda: _reference_changed(counter, knowledge_index),
+                       auditor=auditor, on_generation=witness.new_generation)
     counter = Counter(
         settings=settings,
         clock=clock,
@@ -72,16 +90,43 @@ def build_counter(
         drawers=DrawerService(uow, clock, settings.workstation, tolerance_cents=settings.drawer_tolerance_cents,
                               verify_float=settings.verify_float, auditor=auditor,
                               writer=_LazyExporter()),
-        sync=SyncService(uow, clock, settings.workstation, lambda: open_central(connection), connection.label,
-                         on_reference_change=lambda: _reference_changed(counter, knowledge_index)),
-        audit=AuditService(uow, lambda: central_audit_head(connection, settings.workstation)),
+        sync=sync,
+        audit=AuditService(uow, audit_central, lambda: _store_ref(uow)),
         admin=AdminService(uow, clock, auditor, on_catalog_change=lambda: counter.payments.refresh_catalog()),
-        counter_day=CounterDayService(clock, lambda: open_central(connection)),
-        demo_seeded=demo_seeded,
-        _engine=engine,
+        counter_day=CounterDayService(clock, central),
+        demo_seeded=demo_seeded or opened.demo_seeded,
+        _engine=opened.engine,
     )
-    counter.visits.close_stale_visits()
+    if not read_only:
+        counter.visits.close_stale_visits()
     return counter
+
+
+def _central_ports(settings: Settings) -> tuple[Any, str, Any]:
+    """(the sync's centre factory or None, its label, the audit check's centre factory or None)."""
+    from counter_app.sync.connection import central_connection, open_central
+    from counter_app.sync.records import CentralUnavailableError
+
+    connection = central_connection(settings)
+    if connection is None:
+        return None, "", None
+
+    def for_audit() -> Any:
+        if not connection.exists():  # looking must not make the demo centre: nothing was ever sent to it
+            raise CentralUnavailableError("the demo centre has not been made yet: nothing was sent")
+        return open_central(connection)
+
+    return (lambda: open_central(connection)), connection.label, for_audit
+
+
+def _store_ref(uow: Any) -> Any:
+    from counter_app.sync.records import StoreRef
+
+    with uow(read_only=True) as unit:
+        identity = unit.identity.get()
+    if identity is None:
+        return None
+    return StoreRef(identity.store_id, identity.workstation, identity.generation, identity.demo)
 
 
 def _reference_changed(counter: Counter, knowledge_index: Any) -> None:

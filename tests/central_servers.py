@@ -24,13 +24,14 @@ def unavailable(reason: str) -> None:
 
 
 @contextmanager
-def fresh_database(admin_url: str) -> Iterator[str]:
-    """CREATE DATABASE counter_test_<random>, yield its URL, DROP it afterwards."""
+def fresh_database(admin_url: str, *, charset: str | None = None) -> Iterator[str]:
+    """CREATE DATABASE counter_test_<random>, yield its URL, DROP it afterwards (MariaDB: in ``charset``, e.g. a
+    latin1 server default)."""
     name = f"counter_test_{uuid.uuid4().hex[:12]}"
     engine = create_engine(admin_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
     try:
         with engine.connect() as conn:
-            conn.execute(text(f"CREATE DATABASE {name}"))
+            conn.execute(text(f"CREATE DATABASE {name}" + (f" CHARACTER SET {charset}" if charset else "")))
     except Exception as exc:
         engine.dispose()
         unavailable(f"no database server at {admin_url.split('@')[-1]}: {type(exc).__name__}")

@@ -180,13 +180,17 @@ def test_text_journal_is_aligned_with_a_totals_line(day_store: Path) -> None:
     assert f"${standing:,.2f}" in totals
 
 
-def test_journal_of_one_workstation_or_all(tmp_path: Path) -> None:
+def test_a_store_keeps_its_workstation_and_the_journal_lists_it(tmp_path: Path) -> None:
+    """A store used to take receipts under any --workstation given (then a plain sync labelled them CH1-01)."""
     simulate(tmp_path, 12, seed=3, station="CH1-02")
-    simulate(tmp_path, 8, seed=4, station="CH1-03")
+    before = store_state(tmp_path)
+    code, out, err = run("--data-dir", str(tmp_path), "--workstation", "CH1-03", "--demo", "simulate",
+                         "--transactions", "8", "--seed", "4", "--date", DAY)
+    assert (code, out) == (2, "")
+    assert "holds the store of workstation CH1-02" in err and "--workstation names CH1-03" in err
+    assert store_state(tmp_path) == before
     assert {r["workstation"] for r in journal_csv(tmp_path)} == {"CH1-02"}
-    both = journal_csv(tmp_path, "--all-workstations")
-    assert len(both) == 20
-    assert [r["receipt"] for r in both if r["workstation"] == "CH1-03"] == [f"CH1-03-{n:06d}" for n in range(1, 9)]
+    assert len(journal_csv(tmp_path, "--all-workstations")) == 12
 
 
 def test_environment_names_the_folder_and_the_workstation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -353,7 +353,8 @@ def test_audit_verify_then_an_edited_entry_is_named(busy_day: tuple[Path, str], 
     shutil.copytree(busy_day[0], folder)
     code, out, err = at(folder, "audit", "verify", "--no-central")
     assert code == 0, err
-    found = re.fullmatch(r"Audit trail intact: (\d+) entries, head (\d+):([0-9a-f]{12})\n", out)
+    found = re.fullmatch(r"Audit trail intact: (\d+) entries, head (\d+):([0-9a-f]{12}) "
+                         r"\(local chain only: --no-central\)\n", out)
     assert found and found.group(1) == found.group(2) and int(found.group(1)) > 10, out
     with sqlite3.connect(folder / "counter.sqlite3") as conn:
         (detail,) = conn.execute("SELECT detail FROM audit_log WHERE seq = 7").fetchone()

@@ -18,7 +18,7 @@ from counter_app.payments.sale import Sale, make_tender
 from counter_app.services.container import Counter
 from counter_app.sync import central_schema as cs
 from counter_app.sync.central_store import CentralStore, build_engine
-from counter_app.sync.records import OutgoingRecord
+from counter_app.sync.records import CentralRecordError, OutgoingRecord
 from counter_app.sync.seed_central import seed_central
 from tests.central_servers import MARIADB_ADMIN, PG_ADMIN, fresh_database
 from tests.conftest import FLOAT
@@ -202,7 +202,7 @@ def test_a_record_twice_in_one_batch_goes_in_once_and_a_changed_copy_is_a_confli
     changed["total_cents"] += 1
     again = OutgoingRecord(sale.seq + 100, sale.record_type, sale.record_id, sale.payload)
     other = OutgoingRecord(sale.seq + 101, sale.record_type, sale.record_id, json.dumps(changed))
-    result = central.apply("CH1-01", [sale, again, other])
+    result = central.apply(counter.sync.greet(), [sale, again, other])
     assert (result.applied, result.duplicates, result.conflicts) == ([sale.seq], [again.seq], [other.seq])
     with central.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(cs.sync_inbox)).scalar_one() == 1
@@ -211,9 +211,13 @@ def test_a_record_twice_in_one_batch_goes_in_once_and_a_changed_copy_is_a_confli
     counter.close()
 
 
-def test_a_typed_row_clashing_with_central_data_keeps_the_original_and_the_batch_goes_in(
+def test_a_receipt_number_the_centre_holds_under_another_id_is_refused_in_words_and_the_rest_goes_in(
         tmp_path: Path, central: CentralStore, central_url: str, clock: FixedClock) -> None:
-    """On PostgreSQL the batch is first copied straight in; the clash sends it down the ON CONFLICT path."""
+    """It used to vanish: ON CONFLICT DO NOTHING on any key dropped the sale and kept its lines as orphans.
+
+    On PostgreSQL the batch is first copied straight in; the clash sends it down the checked path, which refuses
+    exactly the clashing sale (with its reason) and admits everything else whole.
+    """
     counter = workstation(tmp_path, "CH1-01", central_url, clock)
     take_payments(counter, 60)  # more rows a table than the COPY threshold
     records = outgoing(counter)
@@ -225,15 +229,20 @@ def test_a_typed_row_clashing_with_central_data_keeps_the_original_and_the_batch
             receipt_number=taken["receipt_number"], kind="sale", status="completed", business_date=clock.today(),
             created_at=clock.now().replace(tzinfo=None), cashier="9999", total_cents=1, rounding_cents=0,
             change_cents=0, local_seq=0))
-    result = central.apply("CH1-01", records)
-    assert len(result.applied) == len(records) and not result.conflicts
+    result = central.apply(counter.sync.greet(), records)
+    [refused] = [r for r in records if r.record_id == taken["id"]]
+    assert result.conflicts == [refused.seq] and len(result.applied) == len(records) - 1
+    assert taken["receipt_number"] in result.reasons[refused.seq]
     with central.engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(cs.sync_inbox)).scalar_one() == len(records)
+        assert conn.execute(select(func.count()).select_from(cs.sync_inbox)).scalar_one() == len(records) - 1
         held = dict(conn.execute(select(cs.transactions.c.receipt_number, cs.transactions.c.total_cents)).all())
         lines = conn.execute(select(func.count()).select_from(cs.transaction_lines)).scalar_one()
+        orphans = conn.execute(select(func.count()).select_from(cs.transaction_lines).where(
+            cs.transaction_lines.c.transaction_id == taken["id"])).scalar_one()
     assert held[taken["receipt_number"]] == 1  # the original is kept
     assert {s["receipt_number"]: s["total_cents"] for s in sales if s is not taken}.items() <= held.items()
-    assert lines == sum(len(s["lines"]) for s in sales)
+    assert orphans == 0 and lines == sum(len(s["lines"]) for s in sales if s is not taken)
+    assert [c["record_id"] for c in central.conflicts()] == [taken["id"]]
     counter.close()
 
 
@@ -247,11 +256,12 @@ def test_a_malformed_record_leaves_nothing_of_its_batch_central(tmp_path: Path, 
     del payload["lines"]
     records[records.index(broken)] = OutgoingRecord(broken.seq, broken.record_type, broken.record_id,
                                                     json.dumps(payload))
-    with pytest.raises(KeyError):
-        central.apply("CH1-01", records)
+    store = counter.sync.greet()
+    with pytest.raises(CentralRecordError):
+        central.apply(store, records)
     counts = central.counts()
     assert counts["sync_inbox"] == 0 and counts["c_transactions"] == 0 and counts["c_interactions"] == 0
-    assert central.apply("CH1-01", outgoing(counter)).applied  # the connection is fine afterwards
+    assert central.apply(store, outgoing(counter)).applied  # the connection is fine afterwards
     counter.close()
 
 
@@ -279,8 +289,9 @@ def test_a_batch_of_old_and_new_records_settles_both_exactly_once(tmp_path: Path
     counter = workstation(tmp_path, "CH1-01", central_url, clock)
     take_payments(counter, 30)
     records = outgoing(counter)
-    first = central.apply("CH1-01", records[: len(records) // 2])
-    result = central.apply("CH1-01", records)
+    store = counter.sync.greet()
+    first = central.apply(store, records[: len(records) // 2])
+    result = central.apply(store, records)
     assert sorted(result.duplicates) == sorted(first.applied)
     assert sorted(result.applied) == [r.seq for r in records[len(records) // 2 :]]
     counts = central.counts()

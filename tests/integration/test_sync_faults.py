@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 import random
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -51,6 +50,7 @@ from counter_app.sync.seed_central import seed_central
 from counter_app.sync.worker import SenderLock, SyncWorker
 from tests.central_servers import MARIADB_ADMIN, PG_ADMIN, fresh_database
 from tests.conftest import COUNTER_MORNING, FLOAT
+from tests.support.stores import copy_store
 from tests.support.tcp_proxy import Mode as NetMode
 from tests.support.tcp_proxy import TcpProxy
 
@@ -118,7 +118,7 @@ def open_counter(template_store: Path, tmp_path: Path, clock: FixedClock) -> Ite
     def build(name: str, central_url: str, *, folder: Path | None = None, drawer: bool = True) -> Counter:
         data_dir = folder or tmp_path / name
         if folder is None:
-            shutil.copytree(template_store, data_dir)
+            copy_store(template_store, data_dir)
         counter = build_counter(Settings(data_dir=data_dir, workstation=name, demo=True, central_url=central_url),
                                 clock=clock)
         if drawer:

@@ -76,6 +76,7 @@ class _Pair:
     drop_down: bool = False  # a lost reply: discard whatever the server sends from now on
     cut_at: float | None = None  # reset this connection at this monotonic time
     tail: bytes = b""  # the last client bytes, so a pattern split across two reads is still seen
+    held: list[tuple[float, bytes]] = field(default_factory=list)  # server bytes held back until a time
 
 
 def _reset(sock: socket.socket | None) -> None:
@@ -121,6 +122,7 @@ class TcpProxy:
         self._mode_after_drop: Mode | None = None
         self._pause_after: int | None = None
         self._paused = False
+        self._reply_delay = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"tcp-proxy-{self.port}", daemon=True)
 
@@ -227,6 +229,14 @@ class TcpProxy:
 
         self._call(apply)
 
+    def delay_replies(self, seconds: float) -> None:
+        """Hold every chunk the server sends for ``seconds`` before it goes on (a slow, answering centre)."""
+
+        def apply() -> None:
+            self._reply_delay = seconds
+
+        self._call(apply)
+
     def disarm(self) -> None:
         """Forget every armed trigger that has not fired yet."""
 
@@ -286,6 +296,9 @@ class TcpProxy:
 
     def _run_timers(self) -> None:
         now = time.monotonic()
+        for pair in self._pairs:
+            while pair.held and pair.held[0][0] <= now:
+                pair.down += pair.held.pop(0)[1]
         for pair in [p for p in self._pairs if p.cut_at is not None and p.cut_at <= now]:
             self._reset_pair(pair)
             if self._mode_after_drop is not None:
@@ -414,6 +427,9 @@ class TcpProxy:
         self.bytes_down += len(data)
         if self.mode is Mode.DROP_REPLY or pair.drop_down:
             self.bytes_dropped += len(data)
+            return
+        if self._reply_delay or pair.held:
+            pair.held.append((time.monotonic() + self._reply_delay, data))
             return
         pair.down += data
 
