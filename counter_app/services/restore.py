@@ -44,7 +44,7 @@ def ensure_numbers_safe(uow: UnitOfWork, workstation: str) -> None:
         return
     raise NumbersUnsafeError(
         f"{identity.series_state.explain(workstation)} Sync now (Ctrl+Shift+S) once the central database can be "
-        "reached; if it cannot, a supervisor can approve going on (Ctrl+Shift+R).", "restore")
+        "reached; if it cannot, a supervisor can approve going on (Ctrl+Shift+G).", "restore")
 
 
 def sequence_names(workstation: str) -> dict[str, str]:

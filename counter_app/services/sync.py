@@ -134,7 +134,7 @@ class SyncService:
             uow.commit()
 
     def continue_without_centre(self, supervisor: StaffMember, reason: str) -> dict[str, tuple[int, int]]:
-        """Ctrl+Shift+R: the centre is out of reach after a restore; a supervisor lets the counter go on."""
+        """Ctrl+Shift+G: the centre is out of reach after a restore; a supervisor lets the counter go on."""
         jumped = continue_without_centre(self._uow, self.auditor, self.workstation, supervisor, reason)
         shown = ", ".join(f"{kind} {before + 1}-{after}" for kind, (before, after) in jumped.items())
         self._record(True, f"Going on without the central database, approved by {supervisor.name}: "

@@ -128,9 +128,10 @@ class SqlSync:
         return {status: int(n) for status, n in rows}
 
     def conflicts(self) -> list[tuple[int, str, str, str]]:
+        """Every record the centre refused (conflicts and quarantined ones), with the reason."""
         rows = self.session.execute(
             select(OutboxRow.seq, OutboxRow.record_type, OutboxRow.record_id, OutboxRow.last_error)
-            .where(OutboxRow.status == "conflict").order_by(OutboxRow.seq)
+            .where(OutboxRow.status.in_(REFUSED)).order_by(OutboxRow.seq)
         )
         return [(seq, kind, rid, err or "") for seq, kind, rid, err in rows]
 

@@ -8,6 +8,7 @@ import os
 import random
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import IO
 
@@ -87,17 +88,29 @@ class SyncWorker(threading.Thread):
     def run(self) -> None:
         while not self._stopping.is_set():
             delay = self.interval
-            if self.lock.acquire():
+            problem = None
+            try:
+                held = self.lock.acquire()
+            except OSError as exc:  # the lock file cannot be opened: say so on screen, try again later
+                held = False
+                problem = (f"Sync cannot start: its lock file {self.lock.path} cannot be opened "
+                           f"({exc.strerror or exc}). Nothing is sent until it can; every record waits here.")
+                self.failures += 1
+                delay = backoff_delay(self.failures, self._rng)
+            if held:
                 try:
                     self.service.sync_once()
                     self.failures = 0
                 except Exception:
                     self.failures += 1
                     delay = backoff_delay(self.failures, self._rng)
-            self._publish()
+            self._publish(problem)
             self._wake.wait(delay)
             self._wake.clear()
 
-    def _publish(self) -> None:
+    def _publish(self, problem: str | None = None) -> None:
         with contextlib.suppress(Exception):  # a closing window must not kill the sender
-            self.on_status(self.service.status())
+            status = self.service.status()
+            if problem:
+                status = replace(status, online=None, last_error=problem)
+            self.on_status(status)

@@ -8,7 +8,8 @@ once on "Sync now", and is stopped when the application quits or the window goes
 ``COUNTER_SYNC_AUTOSTART=0`` keeps the sender from starting by itself (tests, a workstation being set up): "Sync
 now" still starts it.
 
-Keys: Ctrl+Shift+S sync now, Ctrl+Shift+L the sync log.
+Keys: Ctrl+Shift+S sync now, Ctrl+Shift+L the sync log (a supervisor retries refused records there with Ctrl+T),
+Ctrl+Shift+G a supervisor lets a counter whose numbers wait for the centre go on without it (after a restore).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import os
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from counter_app.services.records_sync import SyncStatus
@@ -35,6 +36,7 @@ AUTOSTART_ENV = "COUNTER_SYNC_AUTOSTART"
 START_DELAY_MS = 5_000
 SYNC_NOW_KEY = "Ctrl+Shift+S"
 SYNC_LOG_KEY = "Ctrl+Shift+L"
+GO_ON_KEY = "Ctrl+Shift+G"
 SCREEN = "sync_log"
 MESSAGE_MS = 12_000
 
@@ -60,6 +62,7 @@ class SyncController(QObject):
         self.last_message = ""
         self._asked_statuses = 0
         self.worker: SyncWorker | None = None
+        self.go_on_dialog: Any = None
         self.bridge = SyncBridge(self)
         self.bridge.connect_status(self._on_status)
         self.screen = SyncLogScreen(self.counter.clock.tz)
@@ -107,9 +110,9 @@ class SyncController(QObject):
             self.worker.nudge()
 
     # -- statuses --------------------------------------------------------------------------------------------
-    def read_status(self) -> None:
+    def read_status(self, force: bool = False) -> None:
         """The status as the store has it now (worker lane): shown before the first sync has run."""
-        self.ctx.runner.run(self.counter.sync.status, done=self._first_status)
+        self.ctx.runner.run(self.counter.sync.status, done=self._on_status if force else self._first_status)
 
     def _first_status(self, status: Any) -> None:
         if self.status is None:
@@ -166,7 +169,8 @@ class SyncController(QObject):
 
     def current(self) -> SyncStatus:
         base = self.status or SyncStatus(pending=0, sent=0, conflicts=0, online=None, last_success=None,
-                                         last_error=None, central=self.counter.sync.central_label)
+                                         last_error=None, central=self.counter.sync.central_label,
+                                         configured=self.counter.sync.configured)
         return replace(base, pending=self._pending())
 
     def _render(self) -> None:
@@ -177,6 +181,80 @@ class SyncController(QObject):
         set_state(self.label, "tone", shown.tone)
         if self.ctx.window.current == SCREEN:
             self.screen.set_state(shown.text, shown.tone, shown.tooltip)
+
+    # -- numbers that wait for the centre ----------------------------------------------------------------------
+    def go_on_without_centre(self) -> None:
+        """Ctrl+Shift+G: after a restore, with the centre out of reach, a supervisor lets the counter number again.
+
+        Every sequence jumps ahead (a gap is explained in the audit trail; a number issued twice is not)."""
+        from counter_app.services.records_identity import SeriesState
+        from counter_app.services.restore import RESTORE_GAP
+        from counter_app.ui.approval_dialog import ApprovalDialog
+
+        staff = self.ctx.staff
+        status = self.current()
+        if staff is None:
+            return
+        state = SeriesState(status.series_state)
+        if not state.needs_centre:
+            self.say("Nothing to approve: this counter's receipt numbers are confirmed.")
+            return
+        dialog = ApprovalDialog(
+            "Go on without the central database",
+            f"{state.explain(self.counter.settings.workstation)} If it cannot be reached, a supervisor may let the "
+            f"counter go on: receipt, Z report and referral numbers then skip ahead by up to {RESTORE_GAP} "
+            "(written in the audit trail), so that none is issued twice.", self.ctx.window)
+        dialog.setObjectName("goOnDialog")
+        auth, sync = self.counter.auth, self.counter.sync
+
+        def approve(reason: str, supervisor_no: str, pin: str) -> dict[str, tuple[int, int]]:
+            supervisor = auth.approve(supervisor_no, pin, staff, "approve_restore", object_ref="store numbers")
+            return sync.continue_without_centre(supervisor, reason)
+
+        def done(jumped: Any) -> None:
+            dialog.accept()
+            self.say("Approved: receipts continue at "
+                     f"{self.counter.settings.workstation}-{jumped['receipt'][1] + 1:06d}; the skipped numbers "
+                     "are in the audit trail.")
+            self.read_status(force=True)
+
+        def failed(exc: BaseException) -> None:
+            dialog.show_error(getattr(exc, "message", str(exc)), getattr(exc, "field", "") or "")
+
+        dialog.submitted.connect(lambda reason, sup, pin: self.ctx.runner.run(
+            approve, reason, sup, pin, done=done, error=failed))
+        dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
+        self.go_on_dialog = dialog
+        dialog.open()
+        dialog.fields.reason.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _dialog_closed(self, dialog: Any) -> None:
+        """Back to where the cashier was (the payment waiting on the tender screen, usually)."""
+        if self.go_on_dialog is dialog:
+            self.go_on_dialog = None
+        dialog.deleteLater()
+        window = self.ctx.window
+        window.activateWindow()
+        screen = window.screens.get(window.current)
+        if screen is not None:
+            screen.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def retry_refused(self) -> None:
+        """Ctrl+T on the sync log (a supervisor): send every refused record again, in order, at the next sync."""
+        staff = self.ctx.staff
+        if staff is None or not staff.can("resolve_sync_conflicts"):
+            self.screen.show_error("Only a supervisor can send refused records again.")
+            return
+        sync = self.counter.sync
+
+        def done(moved: Any) -> None:
+            self.screen.notice.say(f"{moved} refused record(s) back in the outbox: they go with the next sync.",
+                                   "success")
+            self.refresh_log()
+            self.sync_now()
+
+        self.ctx.runner.run(sync.retry_refused, staff, done=done,
+                            error=lambda exc: self.screen.show_error(getattr(exc, "message", str(exc))))
 
     # -- the sync log ----------------------------------------------------------------------------------------
     def show_log(self) -> None:
@@ -210,6 +288,9 @@ def install(ctx: FeatureContext) -> None:
     ctx.register_screen(SCREEN, controller.screen, "Sync log", SYNC_LOG_KEYS, SYNC_LOG_HINTS)
     ctx.add_shortcut(SYNC_NOW_KEY, controller.sync_now, "Sync now")
     ctx.add_shortcut(SYNC_LOG_KEY, controller.show_log, "Sync log")
+    ctx.add_shortcut(GO_ON_KEY, controller.go_on_without_centre,
+                     "Go on without the central database after a restore (supervisor)")
+    controller.screen.retry_requested.connect(controller.retry_refused)
 
     # The label now tells the whole sync state: take over the outbox count the window used to show there.
     window = ctx.window

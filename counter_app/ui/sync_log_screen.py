@@ -20,10 +20,13 @@ SYNC_LOG_KEYS = (
     ("Ctrl+R", "Refresh the log"),
     ("Up / Down", "Move in the list (the full message shows below it)"),
     ("Tab", "Move between the log and the refused records (supervisors)"),
+    ("Ctrl+T", "Send the refused records again (supervisors; `counter-app sync refused --export` saves them)"),
     ("Esc", "Back to the payment screen"),
 )
-CONFLICTS_ABOUT = ("The central database already holds a different record with the same id. The local record is kept "
-                   "and never overwritten: compare both, then tell the 311 database team which one is right.")
+CONFLICTS_ABOUT = ("The central database refused these records: it holds something else under their id or number, "
+                   "or could not store their data. Each is kept here, never overwritten or dropped: read why, have "
+                   "the cause fixed, then send them again (Ctrl+T). IT can save them whole with "
+                   "`counter-app sync refused --export FILE`.")
 
 
 class SyncLogModel(RowsModel[SyncLogEntry]):
@@ -59,6 +62,7 @@ class ConflictsModel(RowsModel[tuple[int, str, str, str]]):
 
 class SyncLogScreen(QWidget):
     refresh_requested = Signal()
+    retry_requested = Signal()
     back = Signal()
 
     def __init__(self, tz: tzinfo | None, parent: QWidget | None = None) -> None:
@@ -120,6 +124,7 @@ class SyncLogScreen(QWidget):
         self.setFocusProxy(self.view)
         self.view.selectionModel().currentRowChanged.connect(lambda current, _prev: self._show_message(current.row()))
         add_shortcut(self, "Ctrl+R", self.refresh_requested.emit)
+        add_shortcut(self, "Ctrl+T", self.retry_requested.emit)
         add_shortcut(self, "Esc", self.back.emit)
 
     def show_conflicts(self, visible: bool) -> None:

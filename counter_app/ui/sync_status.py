@@ -12,6 +12,7 @@ from datetime import datetime, tzinfo
 
 from PySide6.QtCore import QObject, Qt, Signal
 
+from counter_app.services.records_identity import SeriesState
 from counter_app.services.records_sync import SyncStatus
 
 
@@ -42,9 +43,14 @@ def describe_sync(status: SyncStatus, tz: tzinfo | None = None, now: datetime | 
     """The label, its tone and its tooltip for one status (``pending`` may be fresher than the status)."""
     last = when_text(status.last_success, tz, now)
     parts: list[str]
+    if not status.configured:  # a real store with no central database: nothing leaves this PC
+        return _not_configured(status)
     if syncing:
         parts = ["Syncing…", waiting_text(status.pending)]
         tone = "pending"
+    elif status.online is None and status.last_error:  # the sender could not start (its lock, say)
+        parts = ["Sync not running", waiting_text(status.pending)]
+        tone = "offline"
     elif status.online is None:  # no sync run yet since the counter opened: what waits is all there is to say
         n = status.pending
         parts = [f"{n} record{'s' if n != 1 else ''} waiting to sync" if n else "All records synced"]
@@ -60,17 +66,28 @@ def describe_sync(status: SyncStatus, tz: tzinfo | None = None, now: datetime | 
     else:
         parts = ["Offline", waiting_text(status.pending), f"last sync {last}"]
         tone = "offline"
-    if status.conflicts:
+    if status.refused:
         if parts[-1] == "all records sent":
             parts[-1] = "nothing waiting"
-        parts.append(f"{status.conflicts} refused by the centre")
+        parts.append(f"{status.refused} refused by the centre")
+        tone = "conflict"
+    state = SeriesState(status.series_state)
+    if state.needs_centre:
+        parts.append("numbers wait for the centre")
         tone = "conflict"
     tips = [f"Central 311 database: {status.central}",
             f"Last successful sync: {last if status.last_success is None else _full(status.last_success, tz)}",
             f"Records waiting: {status.pending} · sent: {status.sent}"]
-    if status.conflicts:
-        tips.append(f"{status.conflicts} record(s) refused by the centre: a supervisor reviews them in the sync log "
+    if status.refused:
+        tips.append(f"{status.refused} record(s) refused by the centre ({status.conflicts} conflict(s), "
+                    f"{status.quarantined} it could not store): a supervisor reviews them in the sync log "
                     "(Ctrl+Shift+L).")
+    if state.needs_centre:
+        tips.append(f"{state.explain('this workstation')} Payments wait until then; a supervisor can approve going "
+                    "on without it (Ctrl+Shift+G).")
+    if status.lacking:
+        tips.append(f"After a restore from backup, the centre holds {status.lacking} record(s) this PC lost "
+                    "(listed in the sync log).")
     if status.last_error:
         tips.append(f"Last error: {status.last_error}")
     if status.online is False:
@@ -78,8 +95,16 @@ def describe_sync(status: SyncStatus, tz: tzinfo | None = None, now: datetime | 
     return SyncText(" · ".join(parts), tone, "\n".join(tips))
 
 
-_SUMMARY = re.compile(r"pushed (\d+), already central (\d+), conflicts (\d+), pulled (\d+) reference change\(s\), "
-                      r"(\d+) referral update\(s\), (\d+) waiting")
+def _not_configured(status: SyncStatus) -> SyncText:
+    n = status.pending
+    text = "No central database configured" + (f" · {n} waiting here" if n else "")
+    tip = ("This counter is not connected to the central 311 database: nothing is sent, nothing is lost (every "
+           "record waits here). IT sets central_url in settings.json.")
+    return SyncText(text, "offline", tip)
+
+
+_SUMMARY = re.compile(r"pushed (\d+), already central (\d+), conflicts (\d+), (?:quarantined (\d+), )?"
+                      r"pulled (\d+) reference change\(s\), (\d+) referral update\(s\), (\d+) waiting")
 
 
 def run_message(message: str) -> str:
@@ -89,12 +114,14 @@ def run_message(message: str) -> str:
         if message.startswith("CentralUnavailableError:"):
             return "Could not reach the central database (" + message.split(":", 1)[1].strip() + ")"
         return message
-    pushed, again, refused, pulled, referrals, waiting = (int(n) for n in found.groups())
+    pushed, again, refused, quarantined, pulled, referrals, waiting = (int(n or 0) for n in found.groups())
     parts = [f"sent {pushed} record{'s' if pushed != 1 else ''}"]
     if again:
         parts.append(f"{again} already there")
     if refused:
         parts.append(f"{refused} REFUSED by the centre")
+    if quarantined:
+        parts.append(f"{quarantined} SET ASIDE (the centre could not store them)")
     if pulled:
         parts.append(f"received {pulled} fee or reference update{'s' if pulled != 1 else ''}")
     if referrals:
