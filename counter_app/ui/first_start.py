@@ -36,6 +36,8 @@ class WorkstationNameDialog(QDialog):
                        "it cannot be changed later.")
         about.setWordWrap(True)
         about.setObjectName("dialogSummary")
+        about.setMinimumWidth(470)
+        about.setMinimumHeight(about.fontMetrics().lineSpacing() * 5)  # four wrapped lines and a margin
         box.addWidget(about)
         label = QLabel("&Workstation name")
         label.setObjectName("fieldLabel")
@@ -64,6 +66,7 @@ class WorkstationNameDialog(QDialog):
     def _accept(self) -> None:
         if not _NAME.match(self.value()):
             self.notice.say("A workstation name looks like CH1-02: location, a dash, two digits.", "error")
+            self.adjustSize()  # room for the message
             self.name.setFocus(Qt.FocusReason.OtherFocusReason)
             return
         self.accept()

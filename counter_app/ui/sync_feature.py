@@ -205,6 +205,7 @@ class SyncController(QObject):
             f"counter go on: receipt, Z report and referral numbers then skip ahead by up to {RESTORE_GAP} "
             "(written in the audit trail), so that none is issued twice.", self.ctx.window)
         dialog.setObjectName("goOnDialog")
+        dialog.fields.reason.setPlaceholderText("e.g. disk replaced, central database down")
         auth, sync = self.counter.auth, self.counter.sync
 
         def approve(reason: str, supervisor_no: str, pin: str) -> dict[str, tuple[int, int]]:
