@@ -552,3 +552,64 @@ def test_the_central_timeout_bounds_the_whole_attempt(pg_url: str, tmp_path: Pat
         counter.sync.sync_once()
         assert counter.sync.status().pending == 0
         counter.close()
+
+
+# -- 9. the commands, in words -------------------------------------------------------------------------------
+@pytest.mark.parametrize("args", [["sync", "--once", "--central", "not a url"], ["sync", "status", "--central",
+                                                                                   "garbage"]])
+def test_a_central_url_that_is_not_one_is_one_line_and_changes_nothing(
+        args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from counter_app.cli import main
+
+    folder = tmp_path / "ws"
+    assert main(["simulate", "--demo", "--data-dir", str(folder), "--transactions", "2"]) == 0
+    capsys.readouterr()
+    before = (folder / "counter.sqlite3").read_bytes()
+    assert main([*args, "--data-dir", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("counter-app: ") and err.count("\n") == 1 and "is not a database URL" in err
+    assert (folder / "counter.sqlite3").read_bytes() == before
+
+
+def test_it_frees_the_name_of_a_pc_gone_for_good_and_the_next_store_continues_its_numbers(
+        pg_url: str, tmp_path: Path, clock: FixedClock, capsys: pytest.CaptureFixture[str]) -> None:
+    from counter_app.cli import main
+
+    old = opened_real_store(tmp_path / "old", pg_url, clock)
+    sell(old, 4)
+    old.sync.sync_once()
+    old.close()
+    new = real_store(tmp_path / "new", "CH1-01", pg_url, clock)  # the disk died, there is no backup
+    with pytest.raises(CentralRefusedError, match="central release-workstation CH1-01"):
+        new.sync.sync_once()
+    assert main(["central", "release-workstation", "CH1-01", "--url", pg_url, "--data-dir", str(tmp_path / "x")]) == 0
+    assert "Workstation CH1-01 is free" in capsys.readouterr().out
+    new.sync.sync_once()
+    new.drawers.open(new.auth.login("1001", "1111"), FLOAT)
+    assert sell(new, 1) == ["CH1-01-000005"]
+    new.close()
+
+
+def test_sync_refused_lists_them_and_a_supervisor_exports_them(strict_url: str, tmp_path: Path, clock: FixedClock,
+                                                              capsys: pytest.CaptureFixture[str],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from counter_app.cli import main
+
+    counter = demo_store(tmp_path / "ws", "CH1-01", strict_url, clock)
+    serve(counter, 4, seed=2)
+    kinds = [seq for seq, in local(counter, "SELECT seq FROM outbox WHERE record_type = 'interaction'")]
+    poisoned = _poison(counter, kinds[0])
+    counter.close()
+    folder = ["--data-dir", str(tmp_path / "ws"), "--central", strict_url]
+    assert main(["sync", "--once", *folder]) == 1
+    err = capsys.readouterr().err
+    assert "refused by the central database wait for a supervisor" in err
+    assert main(["sync", "refused", *folder]) == 0
+    assert "quarantined" in capsys.readouterr().out
+    monkeypatch.setenv("COUNTER_PIN", "1111")
+    assert main(["sync", "refused", "--export", str(tmp_path / "refused.json"), "--staff", "1001", *folder]) == 2
+    assert "Only a supervisor" in capsys.readouterr().err
+    monkeypatch.setenv("COUNTER_PIN", "9999")
+    assert main(["sync", "refused", "--export", str(tmp_path / "refused.json"), "--staff", "2001", *folder]) == 0
+    exported = json.loads((tmp_path / "refused.json").read_text(encoding="utf-8"))
+    assert [r["record_id"] for r in exported] == [poisoned] and exported[0]["reason"]
