@@ -121,15 +121,20 @@ class SyncService:
         return store
 
     def _switch_centre(self, before: str, after: str) -> None:
-        """Another central database (or the first): everything goes there too; reference data is pulled whole."""
+        """Another central database (or the first): everything goes there too; reference data is pulled whole.
+
+        A store that never knew its centre's id (sent by an earlier version, perhaps to the demo centre) resends
+        too: the centre recognises what it already holds."""
         with self._uow() as uow:
-            moved = uow.sync.resend_everything() if before else 0
+            unknown = not before and uow.sync.sent_high() > 0
+            moved = uow.sync.resend_everything() if before or unknown else 0
             uow.sync.set_state(CENTRAL_ID_KEY, after)
-            if before:
+            if before or unknown:
+                was = before[:8] or "not recorded"
                 self.auditor.record(uow, "central_switched", actor=None, object_ref=f"central:{after[:8]}",
-                                    previous=before[:8], resent=moved)
+                                    previous=was, resent=moved)
                 uow.sync.log(self.clock.now(), "sync", moved, True,
-                             f"Another central database ({after[:8]}, was {before[:8]}): all {moved} record(s) "
+                             f"Another central database ({after[:8]}, was {was}): all {moved} record(s) "
                              "are sent there too; reference data is pulled from it whole.")
             uow.commit()
 

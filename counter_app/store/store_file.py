@@ -84,6 +84,8 @@ def open_store(db_path: Path, *, workstation: str, workstation_source: str, demo
                 seed_if_changed(session)
                 if identity.demo:
                     seeded = seed_demo(session, today)
+                else:
+                    retire_demo_staff(session)
                 identity = _check_rollback(session, identity, witness)
                 session.commit()
     except BaseException:
@@ -130,6 +132,23 @@ def _check_name(identity: StoreIdentity, workstation: str, source: str, db_path:
             f"{db_path.parent} holds the store of workstation {identity.workstation} (its receipts are numbered "
             f"{identity.workstation}-…), but {source} names {workstation}. A store keeps the name it was created "
             f"with: remove {workstation} from {source}, or use the data folder of {workstation}.")
+
+
+def retire_demo_staff(session: Session) -> list[str]:
+    """A real store never keeps the demo staff: an earlier version pulled them from the demo centre when no
+    central URL was set (administrator 9001 could then sign in). Deactivated, never deleted (their records stay)."""
+    from sqlalchemy import select, update
+
+    from counter_app.store.schema import StaffRow
+    from counter_app.store.seed import demo_logins
+
+    demo = {(person["staff_no"], person["name"]) for person in demo_logins()}
+    found = [number for number, name in session.execute(
+        select(StaffRow.staff_no, StaffRow.name).where(StaffRow.active.is_(True))) if (number, name) in demo]
+    if found:
+        session.execute(update(StaffRow).where(StaffRow.staff_no.in_(found)).values(active=False))
+        _log.warning("real store: deactivated the demo staff %s (pulled by an earlier version)", ", ".join(found))
+    return found
 
 
 def _check_rollback(session: Session, identity: StoreIdentity, witness: WitnessFile) -> StoreIdentity:

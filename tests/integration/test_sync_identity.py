@@ -303,6 +303,25 @@ def test_a_real_store_never_meets_the_demo_staff(tmp_path: Path, clock: FixedClo
     counter.close()
 
 
+def test_a_real_store_that_an_earlier_version_gave_the_demo_staff_loses_them(tmp_path: Path,
+                                                                           clock: FixedClock) -> None:
+    """An earlier version pulled them from the demo centre when no URL was set; they stayed after a real URL."""
+    from counter_app.security.pins import hash_pin
+
+    counter = real_store(tmp_path / "CH1-03", "CH1-03", None, clock)
+    counter.close()
+    with closing(sqlite3.connect(counter.settings.db_path)) as conn, conn:
+        conn.execute("INSERT INTO staff (staff_no, name, role, pin_hash, active, failed_attempts) "
+                     "VALUES ('9001', 'Morgan Admin', 'administrator', ?, 1, 0)", (hash_pin("7777"),))
+        conn.execute("INSERT INTO staff (staff_no, name, role, pin_hash, active, failed_attempts) "
+                     "VALUES ('4711', 'Dana Real', 'cashier', ?, 1, 0)", (hash_pin("4826"),))
+    counter = real_store(tmp_path / "CH1-03", "CH1-03", None, clock)
+    with pytest.raises(ValueError, match="Staff number or PIN is wrong"):
+        counter.auth.login("9001", "7777")
+    assert counter.auth.login("4711", "4826").name == "Dana Real"  # the city's own staff are untouched
+    counter.close()
+
+
 # -- 4. records the centre refuses ---------------------------------------------------------------------------
 @pytest.fixture(params=["postgresql", "mariadb"])
 def strict_url(request: pytest.FixtureRequest) -> Iterator[str]:
