@@ -84,8 +84,6 @@ def open_store(db_path: Path, *, workstation: str, workstation_source: str, demo
                 seed_if_changed(session)
                 if identity.demo:
                     seeded = seed_demo(session, today)
-                else:
-                    retire_demo_staff(session)
                 identity = _check_rollback(session, identity, witness)
                 session.commit()
     except BaseException:
@@ -115,9 +113,11 @@ def _identity(writer: sessionmaker[Session], reader: sessionmaker[Session], work
         repository = SqlIdentity(session)
         if raw is None:
             repository.create(str(uuid.uuid4()), named, demo, state, datetime.now().astimezone())
-        else:
+        else:  # made by a version before identities: an earlier version may have given it the demo staff
             repository.complete(named, demo)
             repository.set_series_state(state)
+            if not demo:
+                retire_demo_staff(session)
         session.commit()
         completed = repository.get()
     assert completed is not None
@@ -135,8 +135,9 @@ def _check_name(identity: StoreIdentity, workstation: str, source: str, db_path:
 
 
 def retire_demo_staff(session: Session) -> list[str]:
-    """A real store never keeps the demo staff: an earlier version pulled them from the demo centre when no
-    central URL was set (administrator 9001 could then sign in). Deactivated, never deleted (their records stay)."""
+    """A real store never keeps the demo staff: a version before store identities pulled them from the demo centre
+    when no central URL was set (administrator 9001 could then sign in). Done once, when such a store gets its
+    identity; deactivated, never deleted (their records stay)."""
     from sqlalchemy import select, update
 
     from counter_app.store.schema import StaffRow
