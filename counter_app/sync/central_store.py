@@ -493,16 +493,6 @@ class CentralStore:
             conn.execute(update(cs.service_requests).where(cs.service_requests.c.id == referral_id).values(
                 status=status, status_notes=note, updated_seq=seq))
 
-    def audit_head(self, workstation: str) -> tuple[int, str] | None:
-        """The last audit entry this workstation sent: the local log must reach at least this far."""
-        with self._read() as conn:
-            row = conn.execute(
-                select(cs.audit_events.c.seq, cs.audit_events.c.entry_hash)
-                .where(cs.audit_events.c.workstation == workstation)
-                .order_by(cs.audit_events.c.seq.desc()).limit(1)
-            ).first()
-        return (int(row[0]), str(row[1])) if row else None
-
     def counts(self) -> dict[str, int]:
         with self._read() as conn:
             return {name: int(conn.execute(select(func.count()).select_from(table)).scalar_one())
