@@ -9,7 +9,7 @@ from typing import Any
 
 from counter_app.clock import Clock
 from counter_app.errors import UserError
-from counter_app.payments.card_data import refuse_card_number
+from counter_app.free_text import clean_text
 from counter_app.payments.catalog import TenderKind
 from counter_app.payments.money import format_plain, parse_amount
 from counter_app.security.pins import hash_pin
@@ -45,10 +45,15 @@ def check_pin(pin: str) -> str:
     return value
 
 
+#: staff.name (local), the staff reference data and staff_change records (central).
+NAME_MAX = 80
+#: services.name; a line's description (name, ": ", typed text) stays within c_transaction_lines' 200.
+SERVICE_NAME_MAX = 120
+
+
 def check_name(name: str) -> str:
-    value = " ".join((name or "").split())
-    refuse_card_number(value, "name")
-    if not 2 <= len(value) <= 80 or any(ch.isdigit() for ch in value):
+    value = clean_text(name, "name", max_len=NAME_MAX, label="the person's name", error=AdminError)
+    if not 2 <= len(value) <= NAME_MAX or any(ch.isdigit() for ch in value):
         raise AdminError("Type the person's name (2 to 80 letters, no digits).", "name")
     return value
 
@@ -144,9 +149,8 @@ class AdminService:
         self._require(admin, "edit_fee_schedule")
         changes: dict[str, Any] = {}
         if name is not None:
-            text = " ".join(name.split())
-            refuse_card_number(text, "name")
-            if not 3 <= len(text) <= 120:
+            text = clean_text(name, "name", max_len=SERVICE_NAME_MAX, label="the service name", error=AdminError)
+            if not 3 <= len(text) <= SERVICE_NAME_MAX:
                 raise AdminError("A service name is 3 to 120 characters.", "name")
             changes["name"] = text
         if amount_text is not None:
