@@ -62,7 +62,8 @@ def build_counter(
     counter = Counter(
         settings=settings,
         clock=clock,
-        payments=PaymentService(uow, clock, settings.workstation, issuer, auditor),
+        payments=PaymentService(uow, clock, settings.workstation, issuer, auditor,
+                                max_transaction_cents=settings.max_transaction_cents),
         auth=AuthService(uow, clock, auditor),
         receipts=ReceiptService(uow, clock, renderer, auditor),
         visits=VisitService(uow, clock, settings.workstation),

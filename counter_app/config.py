@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from counter_app.payments.limits import DEFAULT_MAX_TRANSACTION_CENTS
+from counter_app.payments.limits import SETTING_RANGE as LIMIT_RANGE
+
 APP_NAME = "Counter"
 APP_AUTHOR = "CityOfLethbridge"
 DEFAULT_WORKSTATION = "CH1-01"
@@ -32,6 +35,8 @@ class Settings:
     central_url: str | None = None  # never with a password in it: that comes from the keyring or environment
     central_tls: dict[str, str] | None = None  # e.g. {"sslmode": "verify-full", "sslrootcert": "/etc/ca.pem"}
     idle_lock_minutes: int = 5  # the screen locks (work kept) after this long without a key or click
+    # One sale above this needs a supervisor's price override; $50,000 by default (payments.limits says why).
+    max_transaction_cents: int = DEFAULT_MAX_TRANSACTION_CENTS
 
     @property
     def db_path(self) -> Path:
@@ -87,9 +92,19 @@ def load_settings(
     if not isinstance(idle, int) or isinstance(idle, bool) or not 1 <= idle <= 120:
         raise ConfigError(f"{settings_file}: idle_lock_minutes must be a whole number of minutes, 1 to 120.")
     return Settings(data_dir=folder, workstation=station, demo=demo, drawer_tolerance_cents=tolerance,
-                    idle_lock_minutes=idle,
+                    idle_lock_minutes=idle, max_transaction_cents=_max_transaction_cents(stored, settings_file),
                     verify_float=bool(stored.get("verify_float", False)), printer=printer,
                     central_url=str(central_url) if central_url else None, central_tls=tls)
+
+
+def _max_transaction_cents(stored: dict[str, Any], settings_file: Path) -> int:
+    """``max_transaction_cents``: whole cents within the range the payments domain allows."""
+    low, high = LIMIT_RANGE
+    value = stored.get("max_transaction_cents", DEFAULT_MAX_TRANSACTION_CENTS)
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ConfigError(f"{settings_file}: max_transaction_cents must be a whole number of cents, {low} to {high} "
+                          f"(the default {DEFAULT_MAX_TRANSACTION_CENTS} is $50,000.00).")
+    return value
 
 
 def _has_password(url: str) -> bool:
