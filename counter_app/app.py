@@ -10,6 +10,7 @@ from typing import Any
 from counter_app.clock import Clock
 from counter_app.config import Settings
 from counter_app.payments.receipt import Issuer
+from counter_app.security.pepper_source import resolve_pepper
 from counter_app.services.admin import AdminService
 from counter_app.services.audit import Auditor, AuditService
 from counter_app.services.auth import AuthService
@@ -34,7 +35,7 @@ def build_counter(
     """Open (and if needed create and migrate) the store, seed reference data, and wire the services."""
     from counter_app.store.db import check_integrity, make_engine, migrate, session_factories
     from counter_app.store.knowledge_index import SqliteKnowledgeIndex
-    from counter_app.store.seed import seed_demo, seed_if_changed
+    from counter_app.store.seed import demo_store, seed_demo, seed_if_changed
     from counter_app.store.uow import SqlUnitOfWorkFactory
 
     clock = clock or Clock(settings.timezone)
@@ -46,8 +47,9 @@ def build_counter(
     demo_seeded = False
     with writer() as session:
         seed_if_changed(session)
+        pepper = resolve_pepper(demo_store(session, settings.demo))  # PIN hashing's secret (docs/security.md)
         if settings.demo:
-            demo_seeded = seed_demo(session, clock.today())
+            demo_seeded = seed_demo(session, clock.today(), pepper=pepper)
         session.commit()
     if renderer is None:
         from counter_app.printing.receipt_pdf import render_receipt
@@ -64,7 +66,7 @@ def build_counter(
         clock=clock,
         payments=PaymentService(uow, clock, settings.workstation, issuer, auditor,
                                 max_transaction_cents=settings.max_transaction_cents),
-        auth=AuthService(uow, clock, auditor),
+        auth=AuthService(uow, clock, auditor, pepper=pepper),
         receipts=ReceiptService(uow, clock, renderer, auditor),
         visits=VisitService(uow, clock, settings.workstation),
         questions=QuestionService(uow, knowledge_index),
@@ -76,7 +78,8 @@ def build_counter(
         sync=SyncService(uow, clock, settings.workstation, lambda: open_central(connection), connection.label,
                          on_reference_change=lambda: _reference_changed(counter, knowledge_index)),
         audit=AuditService(uow, lambda: central_audit_head(connection, settings.workstation)),
-        admin=AdminService(uow, clock, auditor, on_catalog_change=lambda: counter.payments.refresh_catalog()),
+        admin=AdminService(uow, clock, auditor, on_catalog_change=lambda: counter.payments.refresh_catalog(),
+                           pepper=pepper),
         counter_day=CounterDayService(clock, lambda: open_central(connection)),
         demo_seeded=demo_seeded,
         _engine=engine,

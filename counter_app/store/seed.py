@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from counter_app.payments.catalog import ALL_TENDERS
 from counter_app.resources import resource_path
-from counter_app.security.pins import hash_pin
+from counter_app.security.pins import DEMO_PEPPER, NoPepper, Pepper, hash_pin, key_id_of
 from counter_app.services.records_sync import pull_cursor_key
 from counter_app.store.schema import (
     ArticleRow,
@@ -66,14 +66,37 @@ def seed_reference(session: Session, folder: Path | None = None) -> None:
     session.flush()
 
 
-def seed_demo(session: Session, today: date, folder: Path | None = None) -> bool:
-    """Demo staff and bills, once: returns False when the store already has staff."""
+#: The sync_state key marking a store made for the demo (its PINs use the public demo pepper).
+DEMO_STORE_KEY = "demo_store"
+
+
+def demo_store(session: Session, asked: bool) -> bool:
+    """Whether this store is a demo store, marking it so when ``asked`` (``--demo``) and it can be one.
+
+    The mark stays with the file, so a demo store opened without ``--demo`` (reading commands do) still checks
+    its PINs with the demo pepper. A store holding a PIN hashed with another pepper is a real store: ``--demo``
+    never turns it into a demo one (its new PINs would be hashed with the public pepper).
+    """
+    if session.get(SyncStateRow, DEMO_STORE_KEY) is not None:
+        return True
+    if not asked:
+        return False
+    hashes = session.scalars(select(StaffRow.pin_hash))
+    if any(key_id_of(h) not in (None, DEMO_PEPPER.key_id) for h in hashes):
+        return False
+    session.merge(SyncStateRow(key=DEMO_STORE_KEY, value="1"))
+    return True
+
+
+def seed_demo(session: Session, today: date, folder: Path | None = None, *, pepper: Pepper | NoPepper) -> bool:
+    """Demo staff and bills, once: returns False when the store already has staff. ``pepper`` is the store's
+    (for a demo store, the public demo pepper)."""
     folder = folder or resource_path("demo")
     if session.scalar(select(StaffRow.id).limit(1)) is not None:
         return False
     for person in _load(folder / "staff.json"):
         session.add(StaffRow(staff_no=person["staff_no"], name=person["name"], role=person["role"],
-                             pin_hash=hash_pin(person["pin"]), active=True))
+                             pin_hash=hash_pin(person["pin"], pepper), active=True))
     for person in _load(folder / "specialists.json"):
         session.add(SpecialistRow(**person))
     for bill in _load(folder / "accounts.json"):

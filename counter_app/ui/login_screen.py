@@ -117,8 +117,9 @@ class LoginScreen(QWidget):
     def set_opening(self) -> None:
         self.status.say("Opening the counter…", "info")
 
-    def set_ready(self) -> None:
-        self.status.say("", "info")
+    def set_ready(self, problem: str | None = None) -> None:
+        """The counter is open; ``problem`` says why PINs cannot be checked yet (no PIN pepper provisioned)."""
+        self.status.say(problem or "", "error" if problem else "info")
 
     def set_start_failed(self, message: str) -> None:
         self.status.say(message, "error")

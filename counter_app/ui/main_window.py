@@ -185,7 +185,7 @@ class MainWindow(QMainWindow):
         self.drawer_vm.opened.connect(self._drawer_opened)
         self.drawer_vm.failed.connect(self._drawer_failed)
         self.drawer_vm.busy_changed.connect(self._tx_busy)
-        self.login.set_ready()
+        self.login.set_ready(counter.auth.pin_problem)
         self.payment_vm.refresh_outbox()
         self._tick()
         # Sign-in works from here on. The other screens are built just after (0.1 s of widgets that nobody

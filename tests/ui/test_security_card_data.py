@@ -165,8 +165,8 @@ def test_no_card_number_survives_any_field_or_reaches_any_file(
     qtbot: object, window: MainWindow, kb: Keyboard, counter: Counter, prompts: FakePrompts, logs: Path,
     tmp_path: Path
 ) -> None:
-    counter.drawers.open(counter.auth.login("9001", "7777"), FLOAT)
-    sign_in(qtbot, kb, window, "9001", "7777")  # the administrator reaches every screen
+    counter.drawers.open(counter.auth.login("9001", "777703"), FLOAT)
+    sign_in(qtbot, kb, window, "9001", "777703")  # the administrator reaches every screen
     guard = card_guard()
     assert guard is not None
     typist = Typist(qtbot, kb)
@@ -282,7 +282,7 @@ def test_no_card_number_survives_any_field_or_reaches_any_file(
     idle(qtbot, window)
     exports = tmp_path / "exports"
     exports.mkdir()
-    admin = counter.auth.login("9001", "7777")
+    admin = counter.auth.login("9001", "777703")
     files = counter.drawers.export(counter.clock.today(), exports, admin)
     assert files and any(exports.iterdir())
     logging.getLogger("counter.test").warning("card test typed %s into %d fields", CARDS[0], len(typist.typed))
