@@ -178,15 +178,16 @@ def _visible(match: re.Match[str]) -> str:
     return "\ufffd"  # �
 
 
-def safe_text(text: str) -> str:
+def safe_text(text: str, *, pictures: bool = True) -> str:
     """``text`` with every character the text rule refuses replaced by a visible stand-in (never dropped).
 
     For what was stored before the rule existed, and for echoing typed text in a message: exports and screens
-    show ``␛`` or ``�`` instead of crashing or hiding it. Tabs and line breaks are kept.
+    show ``␛`` or ``�`` instead of crashing or hiding it. Tabs and line breaks are kept. ``pictures=False``
+    uses ``�`` for every one (for a font without the Control Pictures block, such as the PDFs' DejaVu Sans).
     """
     if text.isascii() and text.isprintable():
         return text
-    return _UNSAFE.sub(_visible, text)
+    return _UNSAFE.sub(_visible if pictures else "\ufffd", text)
 
 
 def shown(text: str, limit: int = 24) -> str:

@@ -10,7 +10,7 @@ from datetime import UTC
 from typing import Any
 
 from counter_app.clock import Clock
-from counter_app.free_text import safe_text
+from counter_app.free_text import clean_text, safe_text
 from counter_app.payments.card_data import contains_card_number
 from counter_app.security.audit_chain import GENESIS, AuditEntry, Break, entry_hash, verify_chain
 from counter_app.services.ports import UnitOfWork, UnitOfWorkFactory
@@ -97,5 +97,9 @@ class AuditService:
 
     def search(self, action: str | None = None, actor: str | None = None, outcome: str | None = None,
                since: str | None = None, limit: int = 500) -> list[AuditEntry]:
+        """Entries matching the filters; a filter the text rule refuses is refused, never half-searched."""
+        action, actor, outcome, since = (
+            clean_text(value, name, max_len=80, screen_cards=False) or None if value is not None else None
+            for name, value in (("action", action), ("actor", actor), ("outcome", outcome), ("since", since)))
         with self._uow(read_only=True) as uow:
             return uow.audit.search(action, actor, outcome, since, limit)

@@ -16,6 +16,8 @@ from counter_app.clock import Clock
 from counter_app.drawer.denominations import CashCount, parse_count
 from counter_app.drawer.reconciliation import DrawerClose, Movement, Reconciliation, ReconTransaction, reconcile
 from counter_app.drawer.session import CloseCheck, DrawerError, MovementKind, check_close, check_movement
+from counter_app.errors import UserError
+from counter_app.free_text import clean_uuid, shown
 from counter_app.payments.money import parse_amount
 from counter_app.services.approvals import current_staff
 from counter_app.services.audit import Auditor
@@ -237,6 +239,12 @@ class DrawerService:
 
     def reconciliation(self, day: date, session_id: str | None = None) -> Reconciliation:
         """One drawer session, or every drawer of this workstation on ``day`` (closed or still open)."""
+        if session_id is not None:
+            try:
+                session_id = clean_uuid(session_id, "session")
+            except UserError:
+                raise DrawerError(f"No drawer session {shown(str(session_id), 36)} on this workstation.",
+                                  "session") from None
         with self._uow(read_only=True) as uow:
             if session_id:
                 found = uow.drawers.get(session_id)
