@@ -69,6 +69,14 @@ def _name(text: str, field: str) -> str:
     return value
 
 
+def check_contact(contact: Contact) -> Contact:
+    """Contact details handed to the service checked again by the same rules (consent is the screen's)."""
+    if not isinstance(contact, Contact):
+        raise ReferralError("The resident's contact details are not valid: type them again.", "first_name")
+    return Contact(_name(contact.first_name, "first_name"), _name(contact.last_name, "last_name"),
+                   normalise_phone(contact.phone), normalise_email(contact.email))
+
+
 def make_contact(first_name: str, last_name: str, phone: str, email: str, consent: bool) -> Contact:
     """Validated contact details; any detail without the resident's consent is refused, not silently dropped."""
     contact = Contact(

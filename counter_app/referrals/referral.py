@@ -10,7 +10,7 @@ from counter_app.free_text import clean_text
 from counter_app.payments.accounts import LENGTHS, digits_of, format_account
 from counter_app.payments.check_digits import damm_valid
 from counter_app.referrals.business_hours import add_business_hours
-from counter_app.referrals.contact import Contact, ReferralError
+from counter_app.referrals.contact import Contact, ReferralError, check_contact
 
 DESCRIPTION_MIN = 5
 DESCRIPTION_MAX = 1000
@@ -162,7 +162,7 @@ def make_referral(
     role_name = department.role_name(request.role_code)
     if role_name is None:
         raise ReferralError(f"Choose a specialist role in {department.name}.", "role")
-    contact = request.contact
+    contact = check_contact(request.contact)
     window = _text(request.callback_window, "callback_window", CALLBACK_WINDOW_MAX)
     if request.mode is Mode.CALLBACK:
         if not (contact.phone or contact.email):

@@ -15,9 +15,16 @@ from typing import Any
 from counter_app.clock import Clock
 from counter_app.drawer.denominations import CashCount, parse_count
 from counter_app.drawer.reconciliation import DrawerClose, Movement, Reconciliation, ReconTransaction, reconcile
-from counter_app.drawer.session import CloseCheck, DrawerError, MovementKind, check_close, check_movement
+from counter_app.drawer.session import (
+    NOTE_MAX,
+    CloseCheck,
+    DrawerError,
+    MovementKind,
+    check_close,
+    check_movement,
+)
 from counter_app.errors import UserError
-from counter_app.free_text import clean_uuid, shown
+from counter_app.free_text import clean_text, clean_uuid, shown
 from counter_app.payments.money import parse_amount
 from counter_app.services.approvals import current_staff
 from counter_app.services.audit import Auditor
@@ -183,6 +190,7 @@ class DrawerService:
         if sale_in_progress:
             raise DrawerError("Finish or cancel the payment in progress before closing the drawer.", "drawer")
         counted = parse_count(counted_typed)
+        note = clean_text(note, "note", max_len=NOTE_MAX, error=DrawerError)  # bad text is no refused close
         batches = {name: _batch(text, name) for name, text in (("debit", debit_batch), ("credit", credit_batch))}
         now = self.clock.now()
         with self._uow() as uow:
