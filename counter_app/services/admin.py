@@ -13,6 +13,7 @@ from counter_app.free_text import clean_code, clean_text, shown
 from counter_app.payments.catalog import TenderKind
 from counter_app.payments.money import format_plain, parse_amount
 from counter_app.security.pins import NoPepper, Pepper, hash_pin
+from counter_app.services.approvals import current_staff
 from counter_app.services.audit import Auditor
 from counter_app.services.ports import UnitOfWork, UnitOfWorkFactory
 from counter_app.services.records import StaffMember
@@ -83,7 +84,10 @@ class AdminService:
         self._on_catalog_change = on_catalog_change
 
     def _require(self, admin: StaffMember, permission: str) -> None:
-        if not admin.can(permission):
+        """The administrator as the store knows them now (not as the caller built them) holds ``permission``."""
+        with self._uow(read_only=True) as uow:
+            stored = current_staff(uow, admin, "admin", AdminError)
+        if not stored.can(permission):
             raise AdminError("Only an administrator can do this.", "admin")
 
     def staff(self, admin: StaffMember) -> list[StaffRow]:

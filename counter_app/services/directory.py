@@ -5,6 +5,7 @@ from __future__ import annotations
 from counter_app.errors import UserError
 from counter_app.free_text import clean_text
 from counter_app.referrals.referral import Department
+from counter_app.services.approvals import current_staff
 from counter_app.services.ports import UnitOfWorkFactory
 from counter_app.services.records import StaffMember
 from counter_app.services.records_people import Specialist
@@ -31,6 +32,7 @@ class DirectoryService:
     def set_on_duty(self, specialist_id: int, on_duty: bool, supervisor: StaffMember) -> None:
         _supervisor_only(supervisor)
         with self._uow() as uow:
+            _supervisor_only(current_staff(uow, supervisor, "supervisor"))
             uow.directory.set_on_duty(specialist_id, on_duty)
             uow.commit()
 
@@ -46,6 +48,7 @@ class DirectoryService:
         if not (response_hours.isascii() and response_hours.isdigit() and 1 <= int(response_hours) <= 240):
             raise UserError("Response time is a whole number of business hours, 1 to 240.", "response_hours")
         with self._uow() as uow:
+            _supervisor_only(current_staff(uow, supervisor, "supervisor"))
             if not isinstance(code, str) or code not in uow.directory.departments():
                 raise UserError("Unknown department.", "department")
             uow.directory.update_department(code, room_text, extension, int(response_hours))

@@ -289,6 +289,9 @@ class DrawerService:
         """Write the reconciliation for one drawer or the day; log it, audit it and send the record central."""
         if self.writer is None:
             raise DrawerError("Exports are not available on this workstation.", "out")
+        if staff is not None:
+            with self._uow(read_only=True) as uow:
+                staff = current_staff(uow, staff, "export", DrawerError)
         if staff is not None and not staff.can("export") and session_id is None:
             raise DrawerError("Only a supervisor can export the counter's day.", "export")
         recon = recon or self.reconciliation(day, session_id)

@@ -237,3 +237,18 @@ def test_cash_movements_recheck_approval_gl_and_reason(counter: Counter) -> None
         drawers.move_cash(cashier, MovementKind.PICKUP, "5.00", "Drop \x1b[2J to safe")
     assert counts(counter)[:3] == before[:3]
     assert drawers.move_cash(cashier, MovementKind.PAID_OUT, "5.00", "Postage", boss).reason == "Postage"
+
+
+def test_admin_and_directory_changes_reread_who_asks(counter: Counter) -> None:
+    cashier = cashier_of(counter)
+    admin = counter.auth.login("9001", "777703")
+    self_made = replace(cashier, permissions=admin.permissions)  # a cashier claiming an administrator's rights
+    before = counts(counter)
+    with pytest.raises(UserError, match="Only an administrator"):
+        counter.admin.create_staff(self_made, "1600", "Kim Lau", "cashier", "4826")
+    with pytest.raises(UserError, match="Only an administrator"):
+        counter.admin.update_service(self_made, "CART", amount_text="1.00")
+    with pytest.raises(UserError, match="Only a supervisor"):
+        counter.directory.update_department("UTIL", "Room 1", "3320", "24", self_made)
+    assert counts(counter) == before
+    assert counter.payments.fixed_line("CART").net_cents == 10_000
