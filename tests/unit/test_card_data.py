@@ -69,3 +69,13 @@ def test_a_huge_paste_is_checked_quickly() -> None:
 def test_remove_card_numbers_keeps_the_rest() -> None:
     assert remove_card_numbers("refund 4111-1111-1111-1111 to the resident") == "refund to the resident"
     assert remove_card_numbers("no number here") == "no number here"
+
+
+def test_the_rule_is_fast_enough_for_every_keystroke() -> None:
+    note = "Resident paid by cheque 104 for 2026-11-25 tax; call 403-320-3111 ext. 22 or 403 555 0123 — Ünïcödé ok"
+    started = time.perf_counter()
+    for end in range(1, len(note) + 1):
+        for _ in range(20):
+            contains_card_number(note[:end])
+    per_call = (time.perf_counter() - started) / (20 * len(note))
+    assert per_call < 0.001, f"{per_call * 1e6:.0f} µs per keystroke"
