@@ -79,7 +79,7 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _describe(char: str, multiline: bool) -> str:
+def _describe(char: str) -> str:
     """Why ``char`` is refused, in plain words."""
     code = ord(char)
     if char in "\n\r":
@@ -127,7 +127,7 @@ def clean_text(
     text = text.strip()
     refused = (_REFUSED_MULTILINE if multiline else _REFUSED_ONE_LINE).search(text)
     if refused is not None:
-        raise error(f"{_capital(name)} {_describe(refused.group(), multiline)}.", field)
+        raise error(f"{_capital(name)} {_describe(refused.group())}.", field)
     text = unicodedata.normalize("NFC", text)
     if multiline:
         text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n")).strip()
