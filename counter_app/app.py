@@ -11,6 +11,7 @@ from typing import Any
 from counter_app.clock import Clock
 from counter_app.config import ConfigError, Settings
 from counter_app.payments.receipt import Issuer
+from counter_app.security.pepper_source import resolve_pepper
 from counter_app.services.admin import AdminService
 from counter_app.services.audit import Auditor, AuditService
 from counter_app.services.auth import AuthService
@@ -57,14 +58,15 @@ def build_counter(
                               "(--workstation CH1-02, COUNTER_WORKSTATION or \"workstation\" in settings.json). "
                               "Real stores have no default name, so that no two PCs share one.")
         demo_seeded = create_store(settings.db_path, workstation=settings.workstation, demo=settings.demo,
-                                   today=clock.today(), now=clock.now())
+                                   today=clock.today(), now=clock.now(), pepper=resolve_pepper(settings.demo))
     try:
         opened = open_store(settings.db_path, workstation=settings.workstation,
                             workstation_source=settings.workstation_source, demo=settings.demo,
-                            today=clock.today(), read_only=read_only)
+                            today=clock.today(), read_only=read_only, pepper_for=resolve_pepper)
     except IdentityMismatchError as exc:
         raise ConfigError(str(exc)) from None
     settings = replace(settings, workstation=opened.identity.workstation, demo=opened.identity.demo)
+    pepper = resolve_pepper(opened.identity.demo)  # PIN hashing's secret (docs/security.md): demo or the city's
     if renderer is None:
         from counter_app.printing.receipt_pdf import render_receipt
 
@@ -80,8 +82,9 @@ def build_counter(
     counter = Counter(
         settings=settings,
         clock=clock,
-        payments=PaymentService(uow, clock, settings.workstation, issuer, auditor),
-        auth=AuthService(uow, clock, auditor),
+        payments=PaymentService(uow, clock, settings.workstation, issuer, auditor,
+                                max_transaction_cents=settings.max_transaction_cents),
+        auth=AuthService(uow, clock, auditor, pepper=pepper),
         receipts=ReceiptService(uow, clock, renderer, auditor),
         visits=VisitService(uow, clock, settings.workstation),
         questions=QuestionService(uow, knowledge_index),
@@ -92,7 +95,8 @@ def build_counter(
                               writer=_LazyExporter()),
         sync=sync,
         audit=AuditService(uow, audit_central, lambda: _store_ref(uow)),
-        admin=AdminService(uow, clock, auditor, on_catalog_change=lambda: counter.payments.refresh_catalog()),
+        admin=AdminService(uow, clock, auditor, on_catalog_change=lambda: counter.payments.refresh_catalog(),
+                           pepper=pepper),
         counter_day=CounterDayService(clock, central),
         demo_seeded=demo_seeded or opened.demo_seeded,
         _engine=opened.engine,

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from counter_app.payments.limits import DEFAULT_MAX_TRANSACTION_CENTS
+from counter_app.payments.limits import SETTING_RANGE as LIMIT_RANGE
+
 APP_NAME = "Counter"
 APP_AUTHOR = "CityOfLethbridge"
 DEFAULT_WORKSTATION = "CH1-01"
@@ -38,6 +41,8 @@ class Settings:
     #: Where ``workstation`` was given ("--workstation", "COUNTER_WORKSTATION", "settings.json"), or "" when it
     #: was not: a name given that disagrees with the store's own is refused rather than used.
     workstation_source: str = ""
+    # One sale above this needs a supervisor's price override; $50,000 by default (payments.limits says why).
+    max_transaction_cents: int = DEFAULT_MAX_TRANSACTION_CENTS
 
     @property
     def db_path(self) -> Path:
@@ -102,7 +107,7 @@ def load_settings(
     if not isinstance(idle, int) or isinstance(idle, bool) or not 1 <= idle <= 120:
         raise ConfigError(f"{settings_file}: idle_lock_minutes must be a whole number of minutes, 1 to 120.")
     return Settings(data_dir=folder, workstation=station, demo=demo, drawer_tolerance_cents=tolerance,
-                    idle_lock_minutes=idle,
+                    idle_lock_minutes=idle, max_transaction_cents=_max_transaction_cents(stored, settings_file),
                     verify_float=bool(stored.get("verify_float", False)), printer=printer,
                     central_url=central_url or None, central_tls=tls,
                     workstation_source=station_source if station_source and station else "")
@@ -168,6 +173,16 @@ def check_central_url(url: str, source: str = "the central database URL") -> Non
     if match["scheme"] != "sqlite" and not match["rest"].split("/", 1)[0].rsplit("@", 1)[-1] \
             and "host=" not in match["rest"]:
         raise ConfigError(f"{source}: the URL names no server, e.g. postgresql://counter@db.city.local/311")
+
+
+def _max_transaction_cents(stored: dict[str, Any], settings_file: Path) -> int:
+    """``max_transaction_cents``: whole cents within the range the payments domain allows."""
+    low, high = LIMIT_RANGE
+    value = stored.get("max_transaction_cents", DEFAULT_MAX_TRANSACTION_CENTS)
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ConfigError(f"{settings_file}: max_transaction_cents must be a whole number of cents, {low} to {high} "
+                          f"(the default {DEFAULT_MAX_TRANSACTION_CENTS} is $50,000.00).")
+    return value
 
 
 def _has_password(url: str) -> bool:

@@ -169,7 +169,7 @@ def main() -> int:
     enter(w)
     type_text(w, "2001")
     enter(w)
-    type_text(w, "9999")
+    type_text(w, "999901")
     enter(w)
     wait_for(lambda: QApplication.activeModalWidget() is None and not w.runner.busy())
     w.activateWindow()
@@ -365,11 +365,11 @@ def shoot_sync_and_security(out_dir: str | None = None) -> int:
     wait_for(lambda: w.ready, timeout=30)
     counter = w.counter
     assert counter is not None and w.payment_vm is not None
-    for staff_no, pin in (("1001", "1111"), ("2001", "9999"), ("9001", "7777")):
+    for staff_no, pin in (("1001", "1111"), ("2001", "999901"), ("9001", "777703")):
         counter.drawers.open(counter.auth.login(staff_no, pin), {"n20": "10"})
     type_text(w, "2001")
     enter(w)
-    type_text(w, "9999")
+    type_text(w, "999901")
     enter(w)
     wait_for(lambda: w.current == "payment" and not w.runner.busy())
     sync = w.findChild(SyncController, "syncFeature")
@@ -425,7 +425,7 @@ def shoot_sync_and_security(out_dir: str | None = None) -> int:
     key(w, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     type_text(w, "9001")
     enter(w)
-    type_text(w, "7777")
+    type_text(w, "777703")
     enter(w)
     wait_for(lambda: not lock.locked and not w.runner.busy())
 
@@ -549,7 +549,7 @@ def end_of_day_screenshots(out_dir: str | None = None) -> int:
             sale.add_tender(make_tender(kind, due.balance_due, last4="4821", auth_code="A1B2C3"))
         counter.payments.complete(sale, alex)
     clock.advance(minutes=12)
-    supervisor = counter.auth.approve("2001", "9999", alex, "approve_paid_out", object_ref="screenshots")
+    supervisor = counter.auth.approve("2001", "999901", alex, "approve_paid_out", object_ref="screenshots")
     counter.drawers.move_cash(alex, MovementKind.PAID_OUT, "12.50", "Postage for mailed receipts", supervisor)
     clock.advance(hours=5, minutes=40)  # 4:30, closing time
 
@@ -576,7 +576,7 @@ def end_of_day_screenshots(out_dir: str | None = None) -> int:
     enter(w)
     type_text(w, "2001")
     enter(w)
-    type_text(w, "9999")
+    type_text(w, "999901")
     enter(w)
     wait_for(lambda: w.current == "z_report" and not w.runner.busy())
     w.activateWindow()
@@ -597,7 +597,7 @@ def end_of_day_screenshots(out_dir: str | None = None) -> int:
 
     key(w, Qt.Key.Key_Q, ctrl)
     wait_for(lambda: w.current == "login")
-    sign("2001", "9999")
+    sign("2001", "999901")
     modal()
     key(w, Qt.Key.Key_Escape)  # a supervisor's own float: later
     back_to_window()

@@ -6,8 +6,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from counter_app.errors import UserError
-from counter_app.payments.card_data import refuse_card_number
+from counter_app.free_text import clean_text
 from counter_app.payments.money import format_money
+
+#: c_cash_movements.reason
+REASON_MAX = 200
+#: The close note travels in the drawer session and Z report payloads.
+NOTE_MAX = 500
 
 
 class MovementKind(StrEnum):
@@ -50,12 +55,8 @@ class CashFlows:
 
 
 def check_movement(kind: MovementKind, amount_cents: int, reason: str, cash_in_drawer: int) -> str:
-    text = " ".join((reason or "").split())
-    refuse_card_number(text, "reason")
-    if len(text) < 3:
-        raise DrawerError("Give the reason (it is printed on the X and Z reports).", "reason")
-    if len(text) > 200:
-        raise DrawerError("Keep the reason under 200 characters.", "reason")
+    text = clean_text(reason, "reason", max_len=REASON_MAX, min_len=3, error=DrawerError,
+                      required_message="Give the reason (it is printed on the X and Z reports).")
     if kind is MovementKind.NO_SALE:
         if amount_cents:
             raise DrawerError("A no-sale moves no money.", "amount")
@@ -98,8 +99,7 @@ class CloseCheck:
 
 def check_close(check: CloseCheck, supervisor_id: int | None, cashier_id: int, note: str) -> str:
     """A difference beyond tolerance needs another person's approval and a note."""
-    text = " ".join((note or "").split())
-    refuse_card_number(text, "note")
+    text = clean_text(note, "note", max_len=NOTE_MAX, error=DrawerError)
     if check.needs_approval:
         if supervisor_id is None:
             raise DrawerError(f"{check.label} is beyond the {format_money(check.tolerance_cents)} tolerance: "
@@ -108,4 +108,4 @@ def check_close(check: CloseCheck, supervisor_id: int | None, cashier_id: int, n
             raise DrawerError("A supervisor cannot approve their own drawer.", "supervisor")
         if len(text) < 5:
             raise DrawerError("Explain the difference in a note (what was checked).", "note")
-    return text[:500]
+    return text

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Literal
 
 from counter_app.drawer.reconciliation import Reconciliation
+from counter_app.free_text import safe_text as visible
 from counter_app.payments.catalog import TenderKind
 
 __all__ = [
@@ -69,7 +70,9 @@ def local_time(at: datetime, tz: tzinfo | None) -> datetime:
 
 
 def safe_text(text: str) -> str:
-    """Typed text (a movement's reason, a name) that a spreadsheet will not run as a formula when opened."""
+    """Typed text (a movement's reason, a name) that a spreadsheet will not run as a formula when opened, with any
+    control character an older version let in shown as a visible stand-in (``␛``), never dropped."""
+    text = visible(text)
     return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
 
 

@@ -45,6 +45,7 @@ from counter_app.export.figures import (
     tender_label,
     tenders_in_order,
 )
+from counter_app.free_text import safe_text
 from counter_app.payments.money import format_money
 from counter_app.printing.fonts import SANS, SANS_BOLD, register_fonts
 
@@ -123,11 +124,17 @@ def _blank_zero(cents: int) -> str:
 
 
 def _p(text: str, style: ParagraphStyle = _BODY) -> Paragraph:
-    return Paragraph(escape(text), style)
+    return Paragraph(escape(_shown(text)), style)
+
+
+def _shown(text: str) -> str:
+    """Old text holding a control character prints a visible ``�`` in its place (the font has that glyph)."""
+    return safe_text(text, pictures=False)
 
 
 def _fit(text: str, font: str, size: float, room: float) -> str:
     """Clip a label to ``room`` points with an ellipsis: chart labels cannot wrap."""
+    text = _shown(text)
     if stringWidth(text, font, size) <= room:
         return text
     while text and stringWidth(text + "…", font, size) > room:
@@ -751,7 +758,7 @@ class _SignOffBox(Flowable):
             canvas.setFont(SANS_BOLD, 9)
             canvas.drawString(pad, line_y + 3, role)
             canvas.setFont(SANS, 9)
-            canvas.drawString(edges[0] + pad, line_y + 3, name)
+            canvas.drawString(edges[0] + pad, line_y + 3, _shown(name))
             canvas.setStrokeColor(_INK)
             canvas.setLineWidth(0.6)
             for left, right in itertools.pairwise(edges):
@@ -771,7 +778,7 @@ def pdf_report(recon: Reconciliation, *, business_date: date, title: str, prepar
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=LETTER, leftMargin=_MARGIN - _PAD, rightMargin=_MARGIN - _PAD,
                             topMargin=_MARGIN - _PAD, bottomMargin=_MARGIN + 14 - _PAD,
-                            title=f"{REPORT_HEADING} — {recon.scope}", author=CITY,
+                            title=_shown(f"{REPORT_HEADING} — {recon.scope}"), author=CITY,
                             subject=f"{COUNTER}: {title}", creator="Counter", invariant=1,
                             pageCompression=_PAGE_COMPRESSION)
     story: list[Flowable] = [_header(recon, business_date, title, generated), Spacer(1, 10), _key_figures(recon)]
@@ -782,7 +789,7 @@ def pdf_report(recon: Reconciliation, *, business_date: date, title: str, prepar
     for section in (_tenders(recon), _card_batches(recon), _services(recon), _gl_accounts(recon), _cheques(recon),
                     _deposit(recon), _movements(recon, tz), _journal(recon), _sign_off(prepared_by, approved_by)):
         story += section
-    footer = f"{CITY} · {REPORT_HEADING} · {recon.scope} · {business_date.isoformat()}"
+    footer = _shown(f"{CITY} · {REPORT_HEADING} · {recon.scope} · {business_date.isoformat()}")
 
     class _Canvas(_NumberedCanvas):
         footer_left = footer

@@ -29,6 +29,7 @@ from counter_app.export.figures import (
     tender_label,
     tenders_in_order,
 )
+from counter_app.free_text import safe_text as visible
 
 __all__ = ["SHEETS", "xlsx_workbook"]
 
@@ -54,6 +55,8 @@ def _value(cell_value: Any) -> Any:
         return float(dollars(int(cell_value)))
     if isinstance(cell_value, datetime) and cell_value.tzinfo is not None:
         return cell_value.replace(tzinfo=None)  # Excel has no time zones: local wall time, as printed
+    if isinstance(cell_value, str):
+        return visible(cell_value)  # a control character in old text would make openpyxl refuse the workbook
     return cell_value
 
 

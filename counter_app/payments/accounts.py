@@ -18,7 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from counter_app.payments.card_data import CARD_NUMBER_MESSAGE
+from counter_app.free_text import shown
+from counter_app.payments.card_data import CARD_NUMBER_MESSAGE, contains_card_number
 from counter_app.payments.catalog import BillType
 from counter_app.payments.check_digits import damm_valid, luhn_valid
 from counter_app.payments.errors import PaymentError
@@ -61,11 +62,15 @@ def format_account(digits: str) -> str:
 
 def parse_account(text: str, expected: BillType | None = None) -> tuple[BillType, str]:
     """Validate a typed or scanned number; return its bill type and bare digits, or raise for the cashier."""
+    if not isinstance(text, str):
+        raise PaymentError("Scan the bill or type its account number.", "account")
     digits = digits_of(text)
     if not digits:
         raise PaymentError("Scan the bill or type its account number.", "account")
     if not (digits.isascii() and digits.isdigit()):
-        raise PaymentError(f"“{text.strip()[:30]}” is not an account number: digits only.", "account")
+        if contains_card_number(text):
+            raise PaymentError(CARD_NUMBER_MESSAGE, "account")
+        raise PaymentError(f"“{shown(text, 30)}” is not an account number: digits only.", "account")
     kind = LENGTHS.get(len(digits))
     if 13 <= len(digits) <= 19 and luhn_valid(digits) and not (kind and damm_valid(digits)):
         raise PaymentError(CARD_NUMBER_MESSAGE, "account")

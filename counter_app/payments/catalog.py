@@ -78,6 +78,7 @@ class Service:
     keywords: str = ""
     sort_order: int = 0
     topic: str = "other"  # what the city counts a payment for this service as
+    max_cents: int | None = None  # a transaction above this for the service needs a supervisor (payments.limits)
 
     def matches(self, words: list[str]) -> bool:
         """Every typed word appears in the code, name or keywords (search as you type)."""

@@ -5,19 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from counter_app.free_text import clean_text
 from counter_app.payments.catalog import TenderKind
 from counter_app.payments.errors import PaymentError
 from counter_app.payments.rounding import round_cash
 from counter_app.payments.sale import SaleLine, Settlement, Tender, make_tender, negate_line, settle
 
 _REASON_MIN = 3
+#: transactions.reason and voids.reason, locally and centrally.
+REASON_MAX = 200
 
 
 def check_reason(reason: str, field: str = "reason") -> str:
-    text = " ".join((reason or "").split())
-    if len(text) < _REASON_MIN:
-        raise PaymentError("Give a short reason (it goes in the journal).", field)
-    return text[:200]
+    """A void or refund reason: the text rule, 3 to 200 characters (never cut short in silence)."""
+    return clean_text(reason, field, max_len=REASON_MAX, min_len=_REASON_MIN, error=PaymentError,
+                      required_message="Give a short reason (it goes in the journal).")
 
 
 def ensure_approver(requester_id: int, supervisor_id: int, supervisor_is_supervisor: bool) -> None:

@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from counter_app.free_text import clean_text
 from counter_app.payments.accounts import BillAccount
-from counter_app.payments.card_data import refuse_card_number, validate_last_four
+from counter_app.payments.card_data import validate_last_four
 from counter_app.payments.catalog import GstCode, LineKind, Service, TenderKind
 from counter_app.payments.errors import PaymentError
 from counter_app.payments.money import MAX_AMOUNT_CENTS, format_money, included_tax, percent_of
@@ -21,10 +22,15 @@ from counter_app.payments.rounding import round_cash
 MAX_LINES = 40
 #: Change of a $100 note or more means the amount tendered was mistyped.
 MAX_CHANGE_CENTS = 10_000
-_AUTH = re.compile(r"^[A-Z0-9]{2,12}$")
-_CHEQUE = re.compile(r"^\d{1,10}$")
-_REFERENCE = re.compile(r"^[A-Z0-9-]{1,20}$")
-_GL = re.compile(r"^\d{3}-\d{4}-\d{4}$")
+_AUTH = re.compile(r"[A-Z0-9]{2,12}")
+_CHEQUE = re.compile(r"[0-9]{1,10}")
+_REFERENCE = re.compile(r"[A-Z0-9-]{1,20}")
+_GL = re.compile(r"[0-9]{3}-[0-9]{4}-[0-9]{4}")
+#: What a typed open-line description may hold; the line's description (service name, ": ", this) fits the
+#: 200 characters of c_transaction_lines.description.
+DESCRIPTION_MAX = 60
+#: c_tenders.card_brand
+CARD_BRAND_MAX = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,12 +107,9 @@ def open_line(
     if service.kind is not LineKind.OPEN:
         raise PaymentError(f"{service.name} does not take an open amount.", "service")
     _check_amount(amount_cents)
-    if not _GL.match(gl_account or ""):
+    if not isinstance(gl_account, str) or not _GL.fullmatch(gl_account):
         raise PaymentError("Choose a GL account (fund-department-object, e.g. 100-1100-4410).", "gl")
-    text = " ".join((description or "").split())
-    refuse_card_number(text, "description")
-    if len(text) > 60:
-        raise PaymentError("Keep the description under 60 characters.", "description")
+    text = clean_text(description, "description", max_len=DESCRIPTION_MAX, error=PaymentError)
     return SaleLine(
         service_code=service.code,
         description=f"{service.name}: {text}" if text else service.name,
@@ -160,6 +163,16 @@ def make_tender(
     number: str = "",
 ) -> Tender:
     """Validate what the cashier typed for one tender; card fields take the last four digits only."""
+    try:
+        kind = TenderKind(kind)
+    except ValueError:
+        raise PaymentError("Choose how the resident pays (cash, debit, credit, cheque, money order).",
+                           "tender_kind") from None
+    if isinstance(amount_cents, bool) or not isinstance(amount_cents, int):
+        raise PaymentError("The tender amount must be a whole number of cents.", "tender_amount")
+    if amount_cents > MAX_AMOUNT_CENTS:
+        raise PaymentError(f"The amount is above the counter's limit of {format_money(MAX_AMOUNT_CENTS)}.",
+                           "tender_amount")
     if amount_cents < 0 or (amount_cents == 0 and kind is not TenderKind.CASH):
         raise PaymentError("The tender amount must be more than $0.00.", "tender_amount")
     if kind is TenderKind.CASH:
@@ -167,22 +180,19 @@ def make_tender(
             raise PaymentError("Cash is counted in nickels: the amount must end in 0 or 5 cents.", "tender_amount")
         return Tender(kind, amount_cents)
     if kind.is_card:
-        auth = (auth_code or "").strip().upper()
-        refuse_card_number(auth, "auth_code")
-        if not _AUTH.match(auth):
+        auth = clean_text(auth_code, "auth_code", max_len=40, error=PaymentError).upper()
+        if not _AUTH.fullmatch(auth):
             raise PaymentError("Type the authorisation code from the terminal slip (2-12 letters or digits).",
                                "auth_code")
-        ref = (terminal_ref or "").strip().upper()
-        refuse_card_number(ref, "terminal_ref")
-        if ref and not _REFERENCE.match(ref):
+        ref = clean_text(terminal_ref, "terminal_ref", max_len=40, error=PaymentError).upper()
+        if ref and not _REFERENCE.fullmatch(ref):
             raise PaymentError("The terminal reference is letters, digits or dashes (up to 20).", "terminal_ref")
-        brand = (card_brand or "").strip()[:20] or None
+        brand = clean_text(card_brand, "card_brand", max_len=CARD_BRAND_MAX, error=PaymentError) or None
         return Tender(kind, amount_cents, brand, validate_last_four(last4), auth, ref or None)
-    value = (number or "").strip().upper()
-    refuse_card_number(value, "number")
+    value = clean_text(number, "number", max_len=40, error=PaymentError).upper()
     label = "cheque" if kind is TenderKind.CHEQUE else "money order"
     pattern = _CHEQUE if kind is TenderKind.CHEQUE else _REFERENCE
-    if not pattern.match(value):
+    if not pattern.fullmatch(value):
         raise PaymentError(f"Type the {label} number.", "number")
     return Tender(kind, amount_cents, cheque_number=value)
 

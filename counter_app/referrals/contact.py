@@ -6,10 +6,12 @@ import re
 from dataclasses import dataclass
 
 from counter_app.errors import UserError
-from counter_app.payments.card_data import refuse_card_number
+from counter_app.free_text import clean_text
 
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
-_NAME_MAX = 60
+_EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}")
+_NAME_MAX = 60  # referrals.first_name / last_name
+_EMAIL_MAX = 254
+_PHONE_TYPED_MAX = 30
 
 
 class ReferralError(UserError):
@@ -39,10 +41,9 @@ class Contact:
 
 def normalise_phone(text: str) -> str:
     """North American numbers: ten digits, an optional leading 1, any punctuation."""
-    raw = (text or "").strip()
+    raw = clean_text(text, "phone", max_len=_PHONE_TYPED_MAX, label="the phone number", error=ReferralError)
     if not raw:
         return ""
-    refuse_card_number(raw, "phone")
     digits = "".join(ch for ch in raw if ch.isascii() and ch.isdigit())
     if len(digits) == 11 and digits.startswith("1"):
         digits = digits[1:]
@@ -53,22 +54,27 @@ def normalise_phone(text: str) -> str:
 
 
 def normalise_email(text: str) -> str:
-    value = (text or "").strip()
+    value = clean_text(text, "email", max_len=_EMAIL_MAX, label="the email address", error=ReferralError)
     if not value:
         return ""
-    if len(value) > 254 or not _EMAIL.match(value) or not value.isascii():
+    if not _EMAIL.fullmatch(value) or not value.isascii():
         raise ReferralError("Type an email address such as name@example.ca.", "email")
     return value.lower()
 
 
 def _name(text: str, field: str) -> str:
-    value = " ".join((text or "").split())
-    refuse_card_number(value, field)
-    if len(value) > _NAME_MAX:
-        raise ReferralError(f"Keep the name under {_NAME_MAX} characters.", field)
+    value = clean_text(text, field, max_len=_NAME_MAX, error=ReferralError)
     if any(ch.isdigit() for ch in value):
         raise ReferralError("A name has no digits.", field)
     return value
+
+
+def check_contact(contact: Contact) -> Contact:
+    """Contact details handed to the service checked again by the same rules (consent is the screen's)."""
+    if not isinstance(contact, Contact):
+        raise ReferralError("The resident's contact details are not valid: type them again.", "first_name")
+    return Contact(_name(contact.first_name, "first_name"), _name(contact.last_name, "last_name"),
+                   normalise_phone(contact.phone), normalise_email(contact.email))
 
 
 def make_contact(first_name: str, last_name: str, phone: str, email: str, consent: bool) -> Contact:

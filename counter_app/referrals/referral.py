@@ -6,14 +6,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from counter_app.free_text import clean_text
 from counter_app.payments.accounts import LENGTHS, digits_of, format_account
-from counter_app.payments.card_data import refuse_card_number
 from counter_app.payments.check_digits import damm_valid
 from counter_app.referrals.business_hours import add_business_hours
-from counter_app.referrals.contact import Contact, ReferralError
+from counter_app.referrals.contact import Contact, ReferralError, check_contact
 
 DESCRIPTION_MIN = 5
 DESCRIPTION_MAX = 1000
+#: The local referral columns the texts land in (centrally they travel in the service request's payload).
+CALLBACK_WINDOW_MAX = 60
+ADDRESS_MAX = 120
+ACCOUNT_MAX = 20
+RECEIPT_MAX = 20
+#: A status note (c_referral_notes.note).
+NOTE_MAX = 500
 
 
 class Mode(StrEnum):
@@ -123,20 +130,16 @@ def service_notice(department: Department, role_name: str, mode: Mode, expected:
 
 
 def _text(value: str, field: str, limit: int) -> str:
-    text = " ".join((value or "").split())
-    refuse_card_number(text, field)
-    if len(text) > limit:
-        raise ReferralError(f"Keep this under {limit} characters.", field)
-    return text
+    return clean_text(value, field, max_len=limit, error=ReferralError)
 
 
 def _account(value: str) -> str:
     """An account or roll number the counter can check is kept as typed (a roll number may pass Luhn too)."""
-    text = " ".join((value or "").split())
+    text = clean_text(value, "account", max_len=40, screen_cards=False, error=ReferralError)
     digits = digits_of(text)
-    if len(digits) in LENGTHS and damm_valid(digits):
+    if len(digits) in LENGTHS and digits.isascii() and damm_valid(digits):
         return format_account(digits)
-    return _text(text, "account", 20)
+    return _text(text, "account", ACCOUNT_MAX)
 
 
 def make_referral(
@@ -159,8 +162,8 @@ def make_referral(
     role_name = department.role_name(request.role_code)
     if role_name is None:
         raise ReferralError(f"Choose a specialist role in {department.name}.", "role")
-    contact = request.contact
-    window = _text(request.callback_window, "callback_window", 60)
+    contact = check_contact(request.contact)
+    window = _text(request.callback_window, "callback_window", CALLBACK_WINDOW_MAX)
     if request.mode is Mode.CALLBACK:
         if not (contact.phone or contact.email):
             raise ReferralError("A callback needs a phone number or an email (with the resident's consent).",
@@ -184,9 +187,10 @@ def make_referral(
         urgency=request.urgency,
         contact=contact,
         callback_window=window if request.mode is Mode.CALLBACK else "",
-        address=_text(request.address, "address", 120),
+        address=_text(request.address, "address", ADDRESS_MAX),
         account_number=_account(request.account_number),
-        related_receipt=_text(request.related_receipt, "related_receipt", 20).upper(),
+        related_receipt=_text(_text(request.related_receipt, "related_receipt", RECEIPT_MAX).upper(),
+                              "related_receipt", RECEIPT_MAX),
         topic=request.topic,
         requested_at=now,
         expected_at=expected,
@@ -197,14 +201,11 @@ def make_referral(
 
 
 def check_status_change(current: Status, new: Status, note: str) -> str:
-    text = " ".join((note or "").split())
-    refuse_card_number(text, "note")
+    text = clean_text(note, "note", max_len=NOTE_MAX, error=ReferralError)
     if new == current and not text:
         raise ReferralError("Add a note or choose a different status.", "note")
     if current is Status.CLOSED and new is not Status.CLOSED and len(text) < 5:
         raise ReferralError("Say why the referral is re-opened.", "note")
     if new is Status.CLOSED and len(text) < 3:
         raise ReferralError("Closing needs a note (what was done).", "note")
-    if len(text) > 500:
-        raise ReferralError("Keep the note under 500 characters.", "note")
     return text

@@ -11,6 +11,7 @@ from datetime import UTC
 from typing import Any
 
 from counter_app.clock import Clock
+from counter_app.free_text import clean_text, safe_text
 from counter_app.payments.card_data import contains_card_number
 from counter_app.security.audit_chain import GENESIS, AuditEntry, Break, entry_hash, verify_chain
 from counter_app.services.ports import CentralPort, UnitOfWork, UnitOfWorkFactory
@@ -39,8 +40,9 @@ class Auditor:
         clean = {key: _scrub(value) for key, value in detail.items()}
         entry = AuditEntry(
             seq=seq, id=str(uuid.uuid4()), at=self.clock.now().astimezone(UTC).isoformat(timespec="microseconds"),
-            workstation=self.workstation, actor=actor, action=action, outcome=outcome,
-            object_ref=_scrub(object_ref) if object_ref else None, detail=clean, prev_hash=previous,
+            workstation=self.workstation, actor=_scrub(actor)[:ACTOR_MAX] if actor else actor, action=action,
+            outcome=outcome, object_ref=_scrub(object_ref)[:OBJECT_REF_MAX] if object_ref else None, detail=clean,
+            prev_hash=previous,
         )
         entry = replace(entry, entry_hash=entry_hash(entry))
         uow.audit.append(entry)
@@ -48,10 +50,16 @@ class Auditor:
         return entry
 
 
+#: c_audit_events.actor and object_ref.
+ACTOR_MAX = 10
+OBJECT_REF_MAX = 80
+
+
 def _scrub(value: Any) -> Any:
-    """Audit details never carry a card number or a secret, whatever a caller passes."""
+    """Audit details never carry a card number or a secret, whatever a caller passes, nor a character the
+    central database refuses (a NUL would block the sync queue): those show as visible stand-ins."""
     if isinstance(value, str):
-        return "[card number removed]" if contains_card_number(value) else value[:300]
+        return "[card number removed]" if contains_card_number(value) else safe_text(value[:300])
     return value
 
 
@@ -122,6 +130,10 @@ class AuditService:
 
     def search(self, action: str | None = None, actor: str | None = None, outcome: str | None = None,
                since: str | None = None, limit: int = 500) -> list[AuditEntry]:
+        """Entries matching the filters; a filter the text rule refuses is refused, never half-searched."""
+        action, actor, outcome, since = (
+            clean_text(value, name, max_len=80, screen_cards=False) or None if value is not None else None
+            for name, value in (("action", action), ("actor", actor), ("outcome", outcome), ("since", since)))
         with self._uow(read_only=True) as uow:
             return uow.audit.search(action, actor, outcome, since, limit)
 

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from counter_app.errors import UserError
+from counter_app.free_text import clean_text
 from counter_app.referrals.referral import Department
+from counter_app.services.approvals import current_staff
 from counter_app.services.ports import UnitOfWorkFactory
 from counter_app.services.records import StaffMember
 from counter_app.services.records_people import Specialist
+
+#: departments.room (and the departments reference data centrally).
+ROOM_MAX = 120
 
 
 class DirectoryService:
@@ -27,21 +32,24 @@ class DirectoryService:
     def set_on_duty(self, specialist_id: int, on_duty: bool, supervisor: StaffMember) -> None:
         _supervisor_only(supervisor)
         with self._uow() as uow:
+            _supervisor_only(current_staff(uow, supervisor, "supervisor"))
             uow.directory.set_on_duty(specialist_id, on_duty)
             uow.commit()
 
     def update_department(self, code: str, room: str, extension: str, response_hours: str,
                           supervisor: StaffMember) -> None:
         _supervisor_only(supervisor)
-        room_text = " ".join((room or "").split())
-        if not 2 <= len(room_text) <= 120:
-            raise UserError("Type where the department is (2 to 120 characters).", "room")
+        room_text = clean_text(room, "room", max_len=ROOM_MAX, min_len=2,
+                               required_message="Type where the department is (2 to 120 characters).")
+        if not isinstance(extension, str) or not isinstance(response_hours, str):
+            raise UserError("Type the extension and the response time as digits.", "extension")
         if not (extension.isascii() and extension.isdigit() and 3 <= len(extension) <= 6):
             raise UserError("The extension is 3 to 6 digits.", "extension")
         if not (response_hours.isascii() and response_hours.isdigit() and 1 <= int(response_hours) <= 240):
             raise UserError("Response time is a whole number of business hours, 1 to 240.", "response_hours")
         with self._uow() as uow:
-            if code not in uow.directory.departments():
+            _supervisor_only(current_staff(uow, supervisor, "supervisor"))
+            if not isinstance(code, str) or code not in uow.directory.departments():
                 raise UserError("Unknown department.", "department")
             uow.directory.update_department(code, room_text, extension, int(response_hours))
             uow.commit()

@@ -15,8 +15,18 @@ from typing import Any
 from counter_app.clock import Clock
 from counter_app.drawer.denominations import CashCount, parse_count
 from counter_app.drawer.reconciliation import DrawerClose, Movement, Reconciliation, ReconTransaction, reconcile
-from counter_app.drawer.session import CloseCheck, DrawerError, MovementKind, check_close, check_movement
+from counter_app.drawer.session import (
+    NOTE_MAX,
+    CloseCheck,
+    DrawerError,
+    MovementKind,
+    check_close,
+    check_movement,
+)
+from counter_app.errors import UserError
+from counter_app.free_text import clean_text, clean_uuid, shown
 from counter_app.payments.money import parse_amount
+from counter_app.services.approvals import current_staff
 from counter_app.services.audit import Auditor
 from counter_app.services.ports import ReconciliationWriter, UnitOfWork, UnitOfWorkFactory
 from counter_app.services.records import StaffMember
@@ -69,6 +79,11 @@ class DrawerService:
                 raise DrawerError("The float is verified by someone other than the cashier.", "verifier")
         now = self.clock.now()
         with self._uow() as uow:
+            cashier = current_staff(uow, cashier, "cashier", DrawerError)
+            if verifier is not None:
+                verifier = current_staff(uow, verifier, "verifier", DrawerError)
+                if verifier.id == cashier.id or not verifier.can("verify_float"):
+                    raise DrawerError("The float is verified by a supervisor other than the cashier.", "verifier")
             if uow.drawers.open_for(self.workstation, cashier.id) is not None:
                 raise DrawerError("Your drawer is already open on this workstation.", "drawer")
             session = DrawerSession(
@@ -98,7 +113,15 @@ class DrawerService:
         supervisor: StaffMember | None = None,
         gl_account: str | None = None,
     ) -> MovementRecord:
-        """Paid in, paid out, pickup or no-sale; the first two and no-sale need another person's approval."""
+        """Paid in, paid out, pickup or no-sale; the first two and no-sale need another person's approval.
+
+        The cashier and the supervisor are read again from the store (a caller cannot make up an approval), and
+        a GL account given by the caller must be in the chart of accounts.
+        """
+        try:
+            kind = MovementKind(kind)
+        except ValueError:
+            raise DrawerError("Choose paid in, paid out, pickup or no sale.", "kind") from None
         amount = 0 if kind is MovementKind.NO_SALE else parse_amount(amount_text)
         if kind.needs_supervisor:
             if supervisor is None or not supervisor.can(f"approve_{kind.value}"):
@@ -107,9 +130,19 @@ class DrawerService:
                 raise DrawerError("A supervisor cannot approve their own drawer.", "supervisor")
         now = self.clock.now()
         with self._uow() as uow:
+            cashier = current_staff(uow, cashier, "cashier", DrawerError)
+            if kind.needs_supervisor:
+                supervisor = current_staff(uow, supervisor, "supervisor", DrawerError)
+                if supervisor.id == cashier.id or not supervisor.can(f"approve_{kind.value}"):
+                    raise DrawerError(f"{kind.label} needs a supervisor's approval (not the cashier's own).",
+                                      "supervisor")
+            else:
+                supervisor = None
             session = self._require_open(uow, cashier)
             in_drawer = self._flows(uow, session).cash.expected
             text = check_movement(kind, amount, reason, in_drawer)
+            if gl_account is not None and gl_account not in {a.code for a in uow.catalog.gl_accounts()}:
+                raise DrawerError("That GL account is not in the chart of accounts.", "gl")
             gl = gl_account or {MovementKind.PAID_IN: PAID_IN_GL, MovementKind.PAID_OUT: PAID_OUT_GL}.get(kind)
             record = MovementRecord(str(uuid.uuid4()), session.id, kind.value, amount, text, gl, now, cashier.id,
                                     supervisor.id if supervisor else None, cashier.name,
@@ -158,6 +191,7 @@ class DrawerService:
         if sale_in_progress:
             raise DrawerError("Finish or cancel the payment in progress before closing the drawer.", "drawer")
         counted = parse_count(counted_typed)
+        note = clean_text(note, "note", max_len=NOTE_MAX, error=DrawerError)  # bad text is no refused close
         batches = {name: _batch(text, name) for name, text in (("debit", debit_batch), ("credit", credit_batch))}
         now = self.clock.now()
         with self._uow() as uow:
@@ -170,6 +204,8 @@ class DrawerService:
                 raise DrawerError(f"Check the {len(running.cheques)} cheque(s) against the list, then tick the box.",
                                   "cheques")
             check = CloseCheck(running.cash.expected, counted.total_cents, self.tolerance_cents)
+            if supervisor is not None:
+                supervisor = current_staff(uow, supervisor, "supervisor", DrawerError)
             approver = supervisor.id if supervisor and supervisor.can("approve_over_short") else None
             try:
                 text = check_close(check, approver, cashier.id, note)
@@ -213,6 +249,12 @@ class DrawerService:
 
     def reconciliation(self, day: date, session_id: str | None = None) -> Reconciliation:
         """One drawer session, or every drawer of this workstation on ``day`` (closed or still open)."""
+        if session_id is not None:
+            try:
+                session_id = clean_uuid(session_id, "session")
+            except UserError:
+                raise DrawerError(f"No drawer session {shown(str(session_id), 36)} on this workstation.",
+                                  "session") from None
         with self._uow(read_only=True) as uow:
             if session_id:
                 found = uow.drawers.get(session_id)
@@ -249,6 +291,9 @@ class DrawerService:
         """Write the reconciliation for one drawer or the day; log it, audit it and send the record central."""
         if self.writer is None:
             raise DrawerError("Exports are not available on this workstation.", "out")
+        if staff is not None:
+            with self._uow(read_only=True) as uow:
+                staff = current_staff(uow, staff, "export", DrawerError)
         if staff is not None and not staff.can("export") and session_id is None:
             raise DrawerError("Only a supervisor can export the counter's day.", "export")
         recon = recon or self.reconciliation(day, session_id)

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from counter_app.clock import Clock
+from counter_app.free_text import shown
 from counter_app.payments.accounts import BillAccount, format_account, parse_account
 from counter_app.payments.card_data import refuse_card_number
 from counter_app.payments.catalog import (
@@ -24,6 +25,12 @@ from counter_app.payments.catalog import (
     search_services,
 )
 from counter_app.payments.errors import PaymentError
+from counter_app.payments.limits import (
+    DEFAULT_MAX_TRANSACTION_CENTS,
+    OVERRIDE_PERMISSION,
+    cap_breaches,
+    ensure_override,
+)
 from counter_app.payments.money import format_money, parse_amount
 from counter_app.payments.receipt import Issuer, ReceiptSnapshot, snapshot_of
 from counter_app.payments.reversals import (
@@ -34,6 +41,8 @@ from counter_app.payments.reversals import (
     refund_tender_kinds,
 )
 from counter_app.payments.sale import Sale, SaleLine, Settlement, bill_line, fixed_line, open_line
+from counter_app.payments.verify import check_settlement, rebuild_sale, verify_line, verify_tender
+from counter_app.services.approvals import approved_by, current_staff
 from counter_app.services.audit import Auditor
 from counter_app.services.ports import UnitOfWork, UnitOfWorkFactory
 from counter_app.services.records import (
@@ -47,6 +56,9 @@ from counter_app.services.restore import ensure_numbers_safe
 from counter_app.services.visits import ensure_visit, log_interaction
 from counter_app.visits.model import Interaction, InteractionKind
 
+#: transactions.receipt_number (c_transactions.receipt_number).
+RECEIPT_NUMBER_MAX = 20
+
 
 @dataclass(frozen=True, slots=True)
 class Catalog:
@@ -55,10 +67,14 @@ class Catalog:
     gl_accounts: tuple[GlAccount, ...]
 
     def service(self, code: str) -> Service:
+        wanted = code.strip().upper() if isinstance(code, str) else ""
         for service in self.services:
-            if service.code == code.strip().upper():
+            if service.code == wanted:
                 return service
-        raise PaymentError(f"There is no service with code “{code.strip()[:16]}”.", "service")
+        raise PaymentError(f"There is no service with code “{shown(wanted, 16)}”.", "service")
+
+    def by_code(self) -> dict[str, Service]:
+        return {service.code: service for service in self.services}
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +100,10 @@ class RefundOptions:
 
 class PaymentService:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, workstation: str, issuer: Issuer | None = None,
-                 auditor: Auditor | None = None) -> None:
+                 auditor: Auditor | None = None, *,
+                 max_transaction_cents: int = DEFAULT_MAX_TRANSACTION_CENTS) -> None:
         self._uow = uow
+        self.max_transaction_cents = max_transaction_cents
         self.auditor = auditor or Auditor(clock, workstation)
         self.clock = clock
         self.workstation = workstation
@@ -148,7 +166,7 @@ class PaymentService:
         if gst is None:
             raise PaymentError("Choose a GST code.", "gst")
         if gl_account not in {a.code for a in self.catalog().gl_accounts}:
-            raise PaymentError(f"GL account “{gl_account[:20]}” is not in the chart of accounts.", "gl")
+            raise PaymentError(f"GL account “{shown(str(gl_account), 20)}” is not in the chart of accounts.", "gl")
         return open_line(service, gst, parse_amount(amount_text), gl_account, description)
 
     def add_line(self, sale: Sale, line: SaleLine) -> None:
@@ -162,24 +180,53 @@ class PaymentService:
         *,
         visit_id: str | None = None,
         started_at: datetime | None = None,
+        override: StaffMember | None = None,
     ) -> CompletedPayment:
         """Record the sale, whole, with the next receipt number of this workstation.
 
-        The payment is also logged as a payment interaction of the resident's visit (a new visit if none is
-        open), in the same transaction.
+        Nothing a caller built is trusted: the cashier and any supervisor are read again from the store, and the
+        sale is rebuilt from its lines and tenders through the catalogue and the sale's own rules
+        (:mod:`counter_app.payments.verify`). Above an amount cap (:mod:`counter_app.payments.limits`) it needs
+        ``override``, a supervisor with ``approve_price_override`` other than the cashier; the override is
+        audited. The payment is also logged as a payment interaction of the resident's visit (a new visit if none
+        is open), in the same transaction.
         """
-        settlement = sale.finalize()
+        if not isinstance(sale, Sale) or not sale.lines:
+            raise PaymentError("Add something to pay for first.", "service")
+        sale.finalize()  # the common refusal (still owing) before the write lock is taken
         today = self.clock.today()
+        catalog = self.catalog()
+        services = catalog.by_code()
+        charts = {account.code for account in catalog.gl_accounts}
         with self._uow() as uow:
-            drawer = _open_drawer(uow, self.workstation, cashier)
+            staff = current_staff(uow, cashier, "cashier", PaymentError)
+            if not staff.can("take_payment"):
+                raise PaymentError("Only a cashier or supervisor can take payments.", "cashier")
+            lines = [verify_line(n, line, services, catalog.gst_codes, charts, uow.accounts.get, today)
+                     for n, line in enumerate(sale.lines, 1)]
+            tenders = [verify_tender(n, tender) for n, tender in enumerate(sale.tenders, 1)]
+            settlement = rebuild_sale(lines, tenders, services).finalize()
+            check_settlement(settlement)
+            breaches = cap_breaches(lines, services, self.max_transaction_cents)
+            approver = None
+            if breaches:
+                approver = current_staff(uow, override, "override", PaymentError) if override is not None else None
+                ensure_override(breaches, staff.id, approver.id if approver else None,
+                                approver.can(OVERRIDE_PERMISSION) if approver else False)
+            drawer = _open_drawer(uow, self.workstation, staff)
             reductions: list[int | None] = []
-            for line in sale.lines:
+            for line in lines:
                 reductions.append(self._apply_to_account(uow, line, today))
-            record = self._record(uow, "sale", sale.lines, sale.tenders, settlement, cashier,
+            record = self._record(uow, "sale", lines, tenders, settlement, staff,
                                   balance_reductions=tuple(reductions), drawer_session_id=drawer)
             uow.transactions.add(record)
-            uow.outbox.add("transaction", record.id, transaction_payload(record, cashier), record.created_at)
-            self._log_payment(uow, record, cashier, visit_id, started_at)
+            uow.outbox.add("transaction", record.id, transaction_payload(record, staff), record.created_at)
+            self._log_payment(uow, record, staff, visit_id, started_at)
+            if approver is not None:
+                self.auditor.record(uow, "price_override", actor=staff.staff_no,
+                                    object_ref=f"receipt:{record.receipt_number}", supervisor=approver.staff_no,
+                                    total_cents=settlement.total,
+                                    limits="; ".join(breach.message for breach in breaches))
             uow.commit()
         return CompletedPayment(record.id, record.receipt_number, record.snapshot, settlement)
 
@@ -250,7 +297,7 @@ class PaymentService:
 
     # -- voids and refunds -----------------------------------------------------------------------------------
     def find(self, receipt_number: str) -> StoredTransaction:
-        number = (receipt_number or "").strip().upper()
+        number = receipt_key(receipt_number)
         with self._uow(read_only=True) as uow:
             found = uow.transactions.by_receipt(number)
         if found is None:
@@ -258,11 +305,17 @@ class PaymentService:
         return found
 
     def void(self, receipt_number: str, cashier: StaffMember, supervisor: StaffMember, reason: str) -> None:
-        """Void today's receipt: it is kept, marked void, and the bill balances it reduced are restored."""
+        """Void today's receipt: it is kept, marked void, and the bill balances it reduced are restored.
+
+        The cashier and the supervisor are read again from the store and the approval rule applied to them.
+        """
         why = check_reason(reason)
         ensure_approver(cashier.id, supervisor.id, supervisor.can("approve_void"))
+        receipt_number = receipt_key(receipt_number)
         today = self.clock.today()
         with self._uow() as uow:
+            cashier = current_staff(uow, cashier, "cashier", PaymentError)
+            supervisor = approved_by(uow, cashier, supervisor, "approve_void", PaymentError)
             original = uow.transactions.by_receipt(receipt_number)
             if original is None:
                 raise PaymentError(f"No receipt {receipt_number[:24]} on this counter.", "receipt")
@@ -312,11 +365,17 @@ class PaymentService:
         *,
         visit_id: str | None = None,
     ) -> CompletedPayment:
-        """A new refund transaction against the original receipt, with its own receipt number."""
+        """A new refund transaction against the original receipt, with its own receipt number.
+
+        The cashier and the supervisor are read again from the store and the approval rule applied to them.
+        """
         why = check_reason(reason)
         ensure_approver(cashier.id, supervisor.id, supervisor.can("approve_refund"))
+        receipt_number = receipt_key(receipt_number)
         with self._uow() as uow:
-            original = uow.transactions.by_receipt(receipt_number.strip().upper())
+            cashier = current_staff(uow, cashier, "cashier", PaymentError)
+            supervisor = approved_by(uow, cashier, supervisor, "approve_refund", PaymentError)
+            original = uow.transactions.by_receipt(receipt_number)
             if original is None:
                 raise PaymentError(f"No receipt {receipt_number[:24]} on this counter.", "receipt")
             if original.kind != "sale" or original.status != "completed":
@@ -352,6 +411,14 @@ class PaymentService:
     def pending_outbox(self) -> int:
         with self._uow(read_only=True) as uow:
             return uow.outbox.pending_count()
+
+
+def receipt_key(text: object) -> str:
+    """A typed or scanned receipt number as the store keys it, or a refusal (never a failed lookup)."""
+    value = text.strip().upper() if isinstance(text, str) else ""
+    if not (value.isascii() and value.isprintable()) or not 1 <= len(value) <= RECEIPT_NUMBER_MAX:
+        raise PaymentError(f"No receipt {shown(value, 24)} on this counter.", "receipt")
+    return value
 
 
 def _open_drawer(uow: UnitOfWork, workstation: str, cashier: StaffMember) -> str:

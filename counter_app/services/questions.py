@@ -8,6 +8,8 @@ from counter_app.questions.spelling import Vocabulary
 from counter_app.services.ports import KnowledgeIndex, UnitOfWork, UnitOfWorkFactory
 
 DEFAULT_LIMIT = 20
+#: kb_articles.id and c_interactions.article_id.
+ARTICLE_ID_MAX = 80
 
 
 class QuestionService:
@@ -18,6 +20,8 @@ class QuestionService:
 
     def search(self, text: str, limit: int = DEFAULT_LIMIT) -> list[SearchHit]:
         """Best articles for the typed words: all words first, then any word, then with typos corrected."""
+        if not isinstance(text, str):
+            return []
         words = words_of(check_search_text(text))
         if not words:
             return []
@@ -32,6 +36,10 @@ class QuestionService:
         return [SearchHit(article, score) for article, score in found]
 
     def article(self, article_id: str) -> Article | None:
+        """The article, or None for an id that is not in the knowledge base (or could not be one)."""
+        if not isinstance(article_id, str) or not (article_id.isascii() and article_id.isprintable()) \
+                or not 1 <= len(article_id) <= ARTICLE_ID_MAX:
+            return None
         with self._uow(read_only=True) as uow:
             return uow.knowledge.articles([article_id]).get(article_id)
 

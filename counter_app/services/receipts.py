@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Protocol
 
 from counter_app.clock import Clock
+from counter_app.free_text import shown
 from counter_app.payments.errors import PaymentError
 from counter_app.payments.receipt import ReceiptSnapshot
 from counter_app.services.audit import Auditor
+from counter_app.services.payments import receipt_key
 from counter_app.services.ports import UnitOfWorkFactory
 from counter_app.services.records import StaffMember
 
@@ -27,6 +29,7 @@ class ReceiptService:
 
     def preview(self, receipt_number: str, layout: str = "thermal") -> bytes:
         """What the receipt would look like printed now (a copy if it was printed before); nothing is logged."""
+        receipt_number = receipt_key(receipt_number)
         with self._uow(read_only=True) as uow:
             found = uow.transactions.by_receipt(receipt_number)
             if found is None:
@@ -37,6 +40,7 @@ class ReceiptService:
     def issue(self, receipt_number: str, staff: StaffMember | None, layout: str = "thermal",
               force_copy: bool = False) -> bytes:
         """Render for printing or saving and log it: the first issue is the original, any later one a COPY."""
+        receipt_number = receipt_key(receipt_number)
         with self._uow() as uow:
             found = uow.transactions.by_receipt(receipt_number)
             if found is None:
@@ -53,5 +57,5 @@ class ReceiptService:
 
 def _check(layout: str) -> str:
     if layout not in LAYOUTS:
-        raise PaymentError(f"Unknown receipt layout “{layout}”: thermal or letter.", "layout")
+        raise PaymentError(f"Unknown receipt layout “{shown(str(layout), 12)}”: thermal or letter.", "layout")
     return layout

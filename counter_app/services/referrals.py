@@ -8,9 +8,12 @@ from datetime import date, datetime
 from typing import Any
 
 from counter_app.clock import Clock
+from counter_app.errors import UserError
+from counter_app.free_text import clean_uuid
 from counter_app.referrals.contact import ReferralError
 from counter_app.referrals.open311 import service_request
 from counter_app.referrals.referral import Referral, ReferralRequest, Status, check_status_change, make_referral
+from counter_app.services.approvals import current_staff
 from counter_app.services.ports import UnitOfWorkFactory
 from counter_app.services.records import StaffMember
 from counter_app.services.records_people import ReferralNote
@@ -42,11 +45,16 @@ class ReferralService:
         visit_id: str | None = None,
         started_at: datetime | None = None,
     ) -> Referral:
-        """Validate and record the referral with its referral interaction; nothing is stored when it raises."""
+        """Validate and record the referral with its referral interaction; nothing is stored when it raises.
+
+        The topic must be one of the city's topics (c_interactions.topic), like the department and role.
+        """
         now = self.clock.now()
         local_now = now.astimezone(self.clock.tz)
         today = local_now.date()
         with self._uow() as uow:
+            if not isinstance(request.topic, str) or request.topic not in {t.code for t in uow.catalog.topics()}:
+                raise ReferralError("Choose the topic of the referral.", "topic")
             departments = uow.directory.departments()
             ensure_numbers_safe(uow, self.workstation)
             number = uow.sequences.next_number(f"referral:{self.workstation}")
@@ -65,6 +73,7 @@ class ReferralService:
 
     def record_handoff(self, referral_id: str, staff: StaffMember) -> Referral:
         """The specialist arrived at the counter: the hand-off time is kept and sent central."""
+        referral_id = _referral_id(referral_id)
         now = self.clock.now()
         with self._uow() as uow:
             referral = uow.referrals.get(referral_id)
@@ -90,8 +99,12 @@ class ReferralService:
             new = Status(status)
         except ValueError:
             raise ReferralError("Choose open, acknowledged or closed.", "status") from None
+        referral_id = _referral_id(referral_id)
         now = self.clock.now()
         with self._uow() as uow:
+            supervisor = current_staff(uow, supervisor, "supervisor", ReferralError)
+            if not supervisor.can("update_referrals"):
+                raise ReferralError("Only a supervisor can change a referral's status.", "supervisor")
             referral = uow.referrals.get(referral_id)
             if referral is None:
                 raise ReferralError("That referral is not on this counter.", "referral")
@@ -107,15 +120,19 @@ class ReferralService:
 
     def get(self, referral_id: str) -> Referral | None:
         with self._uow(read_only=True) as uow:
-            return uow.referrals.get(referral_id)
+            return uow.referrals.get(_referral_id(referral_id))
 
     def find(self, reference: str) -> Referral | None:
+        """A referral by its token or service request id as typed; None for anything that is not one."""
+        text = reference.strip() if isinstance(reference, str) else ""
+        if not (text.isascii() and text.isprintable()) or not 1 <= len(text) <= REFERENCE_MAX:
+            return None
         with self._uow(read_only=True) as uow:
-            return uow.referrals.find(reference)
+            return uow.referrals.find(text)
 
     def notes(self, referral_id: str) -> list[ReferralNote]:
         with self._uow(read_only=True) as uow:
-            return uow.referrals.notes(referral_id)
+            return uow.referrals.notes(_referral_id(referral_id))
 
     def listing(self, day: date | None = None, status: str | None = None,
                 department: str | None = None) -> list[Referral]:
@@ -131,6 +148,17 @@ class ReferralService:
                 updated = notes[-1].at.astimezone(self.clock.tz) if notes else None
                 result.append(service_request(referral, updated, notes[-1].note if notes else "", self.clock.tz))
         return result
+
+
+#: referrals.service_request_id (the token is shorter).
+REFERENCE_MAX = 40
+
+
+def _referral_id(value: object) -> str:
+    try:
+        return clean_uuid(value, "referral")
+    except UserError:
+        raise ReferralError("That referral is not on this counter.", "referral") from None
 
 
 def _note_payload(note: ReferralNote, handoff: bool = False) -> dict[str, Any]:

@@ -8,10 +8,16 @@ from datetime import date, datetime
 from typing import Any
 
 from counter_app.clock import Clock
+from counter_app.errors import UserError
+from counter_app.free_text import clean_code, clean_text, clean_uuid
 from counter_app.services.ports import UnitOfWork, UnitOfWorkFactory
 from counter_app.services.records import StaffMember
 from counter_app.services.records_people import VisitRef
 from counter_app.visits.model import DayCounts, Interaction, InteractionKind, Topic, check_times, check_topic, count_day
+
+#: interactions.note (local); c_interactions.article_id (central).
+NOTE_MAX = 200
+ARTICLE_ID_MAX = 80
 
 
 def interaction_payload(item: Interaction) -> dict[str, Any]:
@@ -24,7 +30,7 @@ def ensure_visit(uow: UnitOfWork, visit_id: str | None, staff: StaffMember, work
                  business_date: date) -> str:
     """The visit to log against: the one on screen, or a new one when none was started."""
     if visit_id:
-        return visit_id
+        return clean_uuid(visit_id, "visit")
     new_id = str(uuid.uuid4())
     uow.visits.add_visit(new_id, workstation, staff.id, at, business_date)
     return new_id
@@ -55,7 +61,7 @@ class VisitService:
     def start_visit(self, staff: StaffMember, visit_id: str | None = None) -> VisitRef:
         """A new resident at the counter; the screen may choose the id so it can use it before this returns."""
         now = self.clock.now()
-        new_id = visit_id or str(uuid.uuid4())
+        new_id = clean_uuid(visit_id, "visit") if visit_id else str(uuid.uuid4())
         with self._uow() as uow:
             uow.visits.add_visit(new_id, self.workstation, staff.id, now, self.clock.today())
             uow.commit()
@@ -63,6 +69,7 @@ class VisitService:
 
     def end_visit(self, visit_id: str) -> None:
         """Close the visit (the next resident is called) and send it central with its interaction count."""
+        visit_id = clean_uuid(visit_id, "visit")
         now = self.clock.now()
         with self._uow() as uow:
             record = uow.visits.end_visit(visit_id, now)
@@ -93,15 +100,25 @@ class VisitService:
         started_at: datetime | None = None,
         note: str | None = None,
     ) -> Interaction:
-        """A question answered: one information interaction, counted under its topic."""
+        """A question answered: one information interaction, counted under its topic.
+
+        The topic and the article must exist in the reference data (an id the centre does not know, or one
+        longer than c_interactions.article_id, would be refused there and block the queue).
+        """
         check_topic(topic, {t.code: t for t in self.topics()})
+        text = clean_text(note, "note", max_len=NOTE_MAX)
+        visit_id = clean_uuid(visit_id, "visit") if visit_id is not None else None
         now = self.clock.now()
         start = started_at or now
         check_times(start, now)
         with self._uow() as uow:
+            if article_id is not None:
+                article_id = clean_code(article_id, "article", max_len=ARTICLE_ID_MAX)
+                if article_id not in uow.knowledge.articles([article_id]):
+                    raise UserError("That article is not in the knowledge base: search for it again.", "article")
             visit = ensure_visit(uow, visit_id, staff, self.workstation, start, self.clock.today())
             item = Interaction(str(uuid.uuid4()), visit, InteractionKind.INFORMATION, topic, self.workstation,
-                               staff.id, start, now, article_id=article_id, note=(note or None))
+                               staff.id, start, now, article_id=article_id, note=(text or None))
             log_interaction(uow, item, self.clock.today())
             uow.commit()
         return item

@@ -86,6 +86,7 @@ def _service(row: ServiceRow) -> Service:
         keywords=row.keywords,
         sort_order=row.sort_order,
         topic=row.topic,
+        max_cents=row.max_cents,
     )
 
 

@@ -55,6 +55,7 @@ class ServiceRow(Base):
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     topic: Mapped[str] = mapped_column(String(20), default="other", server_default="other")
+    max_cents: Mapped[int | None] = mapped_column(Integer)  # a cap above which a supervisor approves
 
 
 class BillAccountRow(Base):

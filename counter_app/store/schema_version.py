@@ -1,3 +1,3 @@
 """The Alembic head this code expects; checked with plain sqlite3 so a current store skips importing Alembic."""
 
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0007"

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from counter_app.payments.catalog import ALL_TENDERS
 from counter_app.resources import resource_path
-from counter_app.security.pins import hash_pin
+from counter_app.security.pins import NoPepper, Pepper, hash_pin
 from counter_app.services.records_sync import pull_cursor_key
 from counter_app.store.schema import (
     ArticleRow,
@@ -66,14 +66,16 @@ def seed_reference(session: Session, folder: Path | None = None) -> None:
     session.flush()
 
 
-def seed_demo(session: Session, today: date, folder: Path | None = None) -> bool:
-    """Demo staff and bills, once: returns False when the store already has staff."""
+#: The sync_state key marking a store made for the demo (its PINs use the public demo pepper).
+def seed_demo(session: Session, today: date, folder: Path | None = None, *, pepper: Pepper | NoPepper) -> bool:
+    """Demo staff and bills, once: returns False when the store already has staff. ``pepper`` is the store's
+    (for a demo store, the public demo pepper)."""
     folder = folder or resource_path("demo")
     if session.scalar(select(StaffRow.id).limit(1)) is not None:
         return False
     for person in _load(folder / "staff.json"):
         session.add(StaffRow(staff_no=person["staff_no"], name=person["name"], role=person["role"],
-                             pin_hash=hash_pin(person["pin"]), active=True))
+                             pin_hash=hash_pin(person["pin"], pepper), active=True))
     for person in _load(folder / "specialists.json"):
         session.add(SpecialistRow(**person))
     for bill in _load(folder / "accounts.json"):

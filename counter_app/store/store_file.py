@@ -11,6 +11,7 @@ import contextlib
 import logging
 import os
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from counter_app.security.pins import NoPepper, Pepper
 from counter_app.services.records_identity import SeriesState, StoreIdentity
 from counter_app.store.db import check_integrity, make_engine, migrate, session_factories
 from counter_app.store.identity_repository import SqlIdentity
@@ -41,7 +43,8 @@ class OpenStore:
     demo_seeded: bool = False
 
 
-def create_store(db_path: Path, *, workstation: str, demo: bool, today: date, now: datetime) -> bool:
+def create_store(db_path: Path, *, workstation: str, demo: bool, today: date, now: datetime,
+                 pepper: Pepper | NoPepper) -> bool:
     """Build a new store whole, then rename it into place. Returns whether demo data was seeded."""
     temp = db_path.with_name(db_path.name + ".new")
     for leftover in (temp, temp.with_name(temp.name + "-wal"), temp.with_name(temp.name + "-shm")):
@@ -54,7 +57,7 @@ def create_store(db_path: Path, *, workstation: str, demo: bool, today: date, no
         store_id = str(uuid.uuid4())
         with writer() as session:
             seed_if_changed(session)
-            seeded = seed_demo(session, today) if demo else False
+            seeded = seed_demo(session, today, pepper=pepper) if demo else False
             # A real store's numbers wait until the centre has registered its workstation name.
             state = SeriesState.OK if demo else SeriesState.NEW
             SqlIdentity(session).create(store_id, workstation, demo, state, now)
@@ -67,7 +70,7 @@ def create_store(db_path: Path, *, workstation: str, demo: bool, today: date, no
 
 
 def open_store(db_path: Path, *, workstation: str, workstation_source: str, demo: bool, today: date,
-               read_only: bool) -> OpenStore:
+               read_only: bool, pepper_for: Callable[[bool], Pepper | NoPepper]) -> OpenStore:
     """Open an existing store: integrity, schema, identity (completed once for a store made before identities),
     the name check, and (when writing) reference data, demo data and the restore check."""
     check_integrity(db_path)
@@ -83,7 +86,7 @@ def open_store(db_path: Path, *, workstation: str, workstation_source: str, demo
             with writer() as session:
                 seed_if_changed(session)
                 if identity.demo:
-                    seeded = seed_demo(session, today)
+                    seeded = seed_demo(session, today, pepper=pepper_for(True))
                 identity = _check_rollback(session, identity, witness)
                 session.commit()
     except BaseException:
@@ -101,6 +104,8 @@ def _identity(writer: sessionmaker[Session], reader: sessionmaker[Session], work
     if found is not None:
         return found
     named = (raw.workstation if raw is not None else None) or workstation
+    if demo and raw is not None and _holds_city_pins(reader):
+        demo = False  # a store holding PINs hashed with the city's pepper is real: --demo never turns it into one
     if not named:
         raise IdentityMismatchError("This store does not know its workstation name yet: give it with --workstation "
                                     "or \"workstation\" in settings.json (e.g. CH1-02).")
@@ -124,6 +129,16 @@ def _identity(writer: sessionmaker[Session], reader: sessionmaker[Session], work
     _log.info("store %s: identity recorded (workstation %s, %s)", completed.short_id, completed.workstation,
               "demo" if demo else "real")
     return completed
+
+
+def _holds_city_pins(reader: sessionmaker[Session]) -> bool:
+    from sqlalchemy import select
+
+    from counter_app.security.pins import DEMO_PEPPER, key_id_of
+    from counter_app.store.schema import StaffRow
+
+    with reader() as session:
+        return any(key_id_of(h) not in (None, DEMO_PEPPER.key_id) for h in session.scalars(select(StaffRow.pin_hash)))
 
 
 def _check_name(identity: StoreIdentity, workstation: str, source: str, db_path: Path) -> None:

@@ -200,6 +200,7 @@ class SqlSync:
             gl_account=p["gl_account"], gst_code=p["gst_code"], allowed_tenders=",".join(tenders),
             department=p["department"], quick_key=p.get("quick_key"), keywords=p.get("keywords", ""),
             sort_order=p.get("sort_order", 0), active=not deleted, topic=p.get("topic", "other"),
+            max_cents=p.get("max_cents"),
         ))
 
     def _ref_departments(self, key: str, p: dict[str, Any], deleted: bool) -> None:

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from counter_app.resources import resource_path
+from counter_app.security.pins import DEMO_PEPPER, Pepper, hash_pin
 from counter_app.sync.central_store import CentralStore
 
 
@@ -20,12 +21,15 @@ def _load(*parts: str) -> list[dict[str, Any]]:
 SHIPPED = ("shipped", "files")
 
 
-def seed_central(store: CentralStore, demo: bool = False, *, follow_shipped: bool = False) -> bool:
+def seed_central(store: CentralStore, demo: bool = False, *, follow_shipped: bool = False,
+                 pepper: Pepper = DEMO_PEPPER) -> bool:
     """Load the shipped reference data once; returns False when the centre already has some.
 
     ``follow_shipped`` is for the embedded demo centre only: when the shipped files changed since it was seeded
     (a new version of the app), they are published again and every demo counter pulls them. A real centre's
-    reference data belongs to the city and is never overwritten from the installer.
+    reference data belongs to the city and is never overwritten from the installer. The demo staff's PINs are
+    hashed with ``pepper``, the public demo pepper unless told otherwise: a real store (another pepper) cannot
+    verify them, so the demo logins never open a real store.
     """
     shipped = _shipped_hash(demo)
     if store.has_reference():
@@ -41,12 +45,11 @@ def seed_central(store: CentralStore, demo: bool = False, *, follow_shipped: boo
     store.publish_reference("departments", [(d["code"], d) for d in _load("reference", "departments.json")])
     store.publish_reference("kb_articles", [(a["id"], a) for a in _load("knowledge", "articles.json")])
     if demo:
-        from counter_app.security.pins import hash_pin
-
         store.publish_reference("specialists", [(f"{s['role_code']}:{s['name']}", s)
                                                 for s in _load("demo", "specialists.json")])
         store.publish_reference("staff", [
-            (p["staff_no"], {"name": p["name"], "role": p["role"], "pin_hash": hash_pin(p["pin"]), "active": True})
+            (p["staff_no"], {"name": p["name"], "role": p["role"], "pin_hash": hash_pin(p["pin"], pepper),
+                             "active": True})
             for p in _load("demo", "staff.json")
         ])
         now = datetime.now(UTC)

@@ -19,7 +19,7 @@ class ApprovalFields(QWidget):
 
     submitted = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, with_reason: bool = True) -> None:
         super().__init__(parent)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
@@ -39,6 +39,9 @@ class ApprovalFields(QWidget):
         for caption, widget, name in (("Reason (goes in the journal)", self.reason, "reason"),
                                       ("Supervisor staff number", self.supervisor, "supervisor"),
                                       ("Supervisor PIN", self.pin, "pin")):
+            if widget is self.reason and not with_reason:
+                self.reason.hide()  # an approval with nothing to explain (an amount above a cap)
+                continue
             box.addWidget(_label(caption))
             box.addWidget(widget)
             box.addWidget(self.errors[name])
@@ -78,7 +81,7 @@ class ApprovalDialog(QDialog):
 
     submitted = Signal(str, str, str)  # reason, supervisor number, PIN
 
-    def __init__(self, title: str, summary: str, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, summary: str, parent: QWidget | None = None, *, with_reason: bool = True) -> None:
         super().__init__(parent)
         self.setObjectName("approvalDialog")
         self.setWindowTitle(title)
@@ -93,13 +96,13 @@ class ApprovalDialog(QDialog):
         about.setWordWrap(True)
         box.addWidget(about)
         box.addSpacing(6)
-        self.fields = ApprovalFields()
+        self.fields = ApprovalFields(with_reason=with_reason)
         box.addWidget(self.fields)
         self.notice = Notice()
         box.addWidget(self.notice)
         box.addWidget(_label("Enter: next field · Enter in the PIN: approve · Esc: cancel", "muted"))
         self.fields.submitted.connect(self._submit)
-        self.fields.reason.setFocus(Qt.FocusReason.OtherFocusReason)
+        (self.fields.reason if with_reason else self.fields.supervisor).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _submit(self) -> None:
         self.fields.clear_errors()

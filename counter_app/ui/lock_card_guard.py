@@ -1,11 +1,12 @@
 """Full card numbers never get into the counter: an application-wide guard on every text field.
 
 Any ``QLineEdit``, ``QPlainTextEdit`` or ``QTextEdit`` that gets the keyboard is watched. When its text holds a
-13-19 digit number passing the Luhn check, the number is taken out of the field and the cashier is told why, right
-under the field. In a line edit the key (or paste) that would complete such a number is stopped before it reaches
-the field, so search-as-you-type and other per-change handlers never see it. Every field is also checked before
-Enter or Tab act (a form never submits it), when it loses the keyboard, and shortly after typing stops (or at once
-when a change inserts many characters).
+13-19 digit number passing the Luhn check (the domain's rule, :mod:`counter_app.payments.card_data`: any Unicode
+digits, any spaces, dashes, dots or slashes between them), the number is taken out of the field and the cashier
+is told why, right under the field. In a line edit the key (or paste) that would complete such a number is
+stopped before it reaches the field, so search-as-you-type and other per-change handlers never see it. Every
+field is also checked before Enter or Tab act (a form never submits it), when it loses the keyboard, and shortly
+after typing stops (or at once when a change inserts many characters).
 
 A field's ``cardGuard`` property (or its object name) changes the rule:
 
@@ -20,14 +21,13 @@ A field's ``cardGuard`` property (or its object name) changes the rule:
 from __future__ import annotations
 
 import contextlib
-import re
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QTextEdit, QWidget
 
-from counter_app.payments.card_data import CARD_NUMBER_MESSAGE, contains_card_number
+from counter_app.payments.card_data import CARD_NUMBER_MESSAGE, contains_card_number, remove_card_numbers
 
 TEXT_FIELDS = (QLineEdit, QPlainTextEdit, QTextEdit)
 #: Object names of fields with their own rule (the payment screen's scan field and account field, the tender
@@ -39,15 +39,13 @@ SETTLE_MS = 1_200
 BURST = 12
 MESSAGE_MS = 10_000
 
-_RUN = re.compile(r"\d[\d -]{11,}\d", re.ASCII)
 _SUBMIT_KEYS = frozenset({Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Backtab})
 
 
 def strip_card_numbers(text: str) -> str:
-    """``text`` without any run of digits that holds a card number (the rest of a note is kept)."""
-    cleaned = _RUN.sub(lambda m: "" if contains_card_number(m.group()) else m.group(), text)
-    cleaned = re.sub(r"[ \t]{2,}", " ", cleaned).strip() if cleaned != text else cleaned
-    return "" if contains_card_number(cleaned) else cleaned
+    """``text`` without any run of digits that holds a card number: the domain's one rule
+    (:func:`counter_app.payments.card_data.remove_card_numbers`), never a copy of it."""
+    return remove_card_numbers(text)
 
 
 def field_mode(widget: QWidget) -> str:

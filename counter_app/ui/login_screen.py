@@ -117,8 +117,15 @@ class LoginScreen(QWidget):
     def set_opening(self) -> None:
         self.status.say("Opening the counter…", "info")
 
-    def set_ready(self) -> None:
-        self.status.say("", "info")
+    def set_ready(self, problem: str | None = None) -> None:
+        """The counter is open; ``problem`` says why PINs cannot be checked yet (no PIN pepper provisioned)."""
+        self.status.say(problem or "", "error" if problem else "info")
+        self._fit(self.status)
+
+    def _fit(self, label: QLabel) -> None:
+        """A message of several lines gets the height they need (the card's layout would clip it)."""
+        width = self.staff_no.width() if self.staff_no.isVisible() else 448  # the card's column
+        label.setMinimumHeight(label.heightForWidth(width) if label.text() else 0)
 
     def set_start_failed(self, message: str) -> None:
         self.status.say(message, "error")
@@ -128,9 +135,11 @@ class LoginScreen(QWidget):
             self.status.say("Checking…", "info")
         elif self.status.text() == "Checking…":
             self.status.say("", "info")
+        self._fit(self.status)
 
     def show_error(self, message: str, field: str = "") -> None:
         self.error.show_message(message)
+        self._fit(self.error)
         self.pin.clear()
         self.pin.setFocus()
 

@@ -185,7 +185,7 @@ class MainWindow(QMainWindow):
         self.drawer_vm.opened.connect(self._drawer_opened)
         self.drawer_vm.failed.connect(self._drawer_failed)
         self.drawer_vm.busy_changed.connect(self._tx_busy)
-        self.login.set_ready()
+        self.login.set_ready(counter.auth.pin_problem)
         self.payment_vm.refresh_outbox()
         self._tick()
         # Sign-in works from here on. The other screens are built just after (0.1 s of widgets that nobody
@@ -433,6 +433,14 @@ class MainWindow(QMainWindow):
 
     # -- payments ----------------------------------------------------------------------------------------------
     def _payment_failed(self, message: str, field: str) -> None:
+        if field == "override" and self.staff is not None:
+            if self.tender is not None and self.current == "tender":
+                self.tender.show_error(message, field)  # on the screen too, should the approval be cancelled
+            self._ask_override(message)
+            return
+        if field in ("supervisor", "pin") and self._dialog is not None:
+            self._dialog.show_error(message, field)
+            return
         if field == "drawer" and self.staff is not None:
             # the payment is paid but cannot be recorded without an open drawer: open it, then record it
             self._retry_after_drawer = self.payment_vm is not None and self.payment_vm.settlement().is_paid
@@ -441,9 +449,24 @@ class MainWindow(QMainWindow):
         if target is not None:
             target.show_error(message, field)
 
+    def _ask_override(self, message: str) -> None:
+        """Above an amount cap the service refuses; a supervisor approves it here (a price override)."""
+        from counter_app.ui.approval_dialog import ApprovalDialog
+
+        if self._dialog is not None:
+            self._dialog.show_error(message, "")
+            return
+        dialog = ApprovalDialog("Approve the amount", f"{message} A supervisor approves with their own number "
+                                "and PIN; the approval goes in the audit trail.", self, with_reason=False)
+        dialog.submitted.connect(lambda _reason, sup, pin: self.payment_vm.complete_with_override(sup, pin)
+                                 if self.payment_vm else None)
+        self._open_dialog(dialog)
+
     def _completed(self, result: Any) -> None:
         from counter_app.ui.receipt_screen import info_from_payment
 
+        if self._dialog is not None and self._dialog.objectName() == "approvalDialog":
+            self._dialog.accept()
         assert self.receipt is not None
         if self.features is not None:
             self.features.payment_completed.emit(result)

@@ -365,6 +365,11 @@ class TenderScreen(QWidget):
         else:
             self.rounding.setText("")
             self.rounding.hide()
+        if settlement.is_paid and self.vm.has_tenders:  # paid, waiting to be recorded (or for an approval)
+            self.tendered_tile.set_amount(format_money(settlement.tendered), "paid")
+            self.change_tile.set_amount(format_money(settlement.change), "from cash" if settlement.change else "exact")
+            set_state(self.change_tile, "active", settlement.change > 0)
+            return
         typed = self.typed_amount()
         if typed is None:
             self.tendered_tile.set_amount(format_money(0), "type the amount handed over")
@@ -396,6 +401,7 @@ class TenderScreen(QWidget):
                 error.clear_message()
 
     def show_error(self, message: str, field: str) -> None:
+        field = {"card_brand": "brand"}.get(field, field)  # the domain's name for the brand field
         if field in self.rows and self.rows[field][1].isVisible():
             _caption, widget, error = self.rows[field]
             error.show_message(message)

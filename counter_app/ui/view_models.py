@@ -365,6 +365,22 @@ class PaymentViewModel(QObject):
         """Worker lane: the payment is a payment interaction of the resident's visit."""
         return self.payments.complete(sale, cashier, visit_id=visit_id, started_at=started_at)
 
+    def complete_with_override(self, supervisor_no: str, pin: str) -> None:
+        """Record a sale above an amount cap: another supervisor approves with their number and PIN."""
+        if self.busy or self.cashier is None:
+            return
+        cashier, auth = self.cashier, self.counter.auth
+
+        def work(sale: Sale, visit_id: str | None, started_at: Any) -> Any:
+            approver = auth.approve(supervisor_no.strip(), pin, cashier, "approve_price_override",
+                                    object_ref="price override")
+            return self.payments.complete(sale, cashier, visit_id=visit_id, started_at=started_at, override=approver)
+
+        self.completing = True
+        self._start()
+        self._runner.run(work, self.sale, self.visit_id(), self.started_at, done=self._completed,
+                         error=self._complete_failed)
+
     def _completed(self, result: Any) -> None:
         self.completing = False
         self.last = result

@@ -75,7 +75,7 @@ def pay(sale: Sale, rng: random.Random) -> None:
 def run(data_dir: Path, seed: int) -> None:
     counter = build_counter(load_settings(str(data_dir), WORKSTATION, demo=True))
     cashier: StaffMember = counter.auth.login("1001", "1111")
-    supervisor: StaffMember = counter.auth.login("2001", "9999")
+    supervisor: StaffMember = counter.auth.login("2001", "999901")
     if counter.drawers.current(cashier) is None:  # a kill may have come before or after this, in any round
         counter.drawers.open(cashier, FLOAT)
     rng = random.Random(seed)

@@ -47,7 +47,7 @@ def test_each_audited_action_leaves_exactly_one_entry(counter: Counter) -> None:
     assert new_actions(counter, n) == [("login", "failed", "1001")]
     receipt = sell_cash(counter)
     n = len(actions(counter))
-    boss = counter.auth.approve("2001", "9999", alex, "approve_void", receipt)
+    boss = counter.auth.approve("2001", "999901", alex, "approve_void", receipt)
     assert new_actions(counter, n) == [("override", "ok", "2001")]
     n = len(actions(counter))
     counter.payments.void(receipt, alex, boss, "wrong pass")
@@ -73,7 +73,7 @@ def test_each_audited_action_leaves_exactly_one_entry(counter: Counter) -> None:
     n = len(actions(counter))
     counter.drawers.open(alex, FLOAT)
     assert [a for a, _, _ in new_actions(counter, n)] == ["drawer_open"]
-    admin = counter.auth.login("9001", "7777")
+    admin = counter.auth.login("9001", "777703")
     n = len(actions(counter))
     counter.admin.create_staff(admin, "1003", "Chris Wong", "cashier", "4826")
     counter.admin.reset_pin(admin, "1003", "5937")
@@ -94,7 +94,7 @@ def test_lockout_after_five_failures_for_thirty_minutes(counter: Counter, clock:
     clock.advance(minutes=29)
     with pytest.raises(UserError, match="locked"):
         counter.auth.login("1002", "2222")
-    admin = counter.auth.login("9001", "7777")
+    admin = counter.auth.login("9001", "777703")
     counter.admin.unlock(admin, "1002")
     assert counter.auth.login("1002", "2222").name == "Priya Singh"
 
@@ -108,15 +108,15 @@ def test_lock_expires_after_thirty_minutes(counter: Counter, clock: FixedClock) 
 
 
 def test_no_self_approval(counter: Counter) -> None:
-    boss = counter.auth.login("2001", "9999")
+    boss = counter.auth.login("2001", "999901")
     with pytest.raises(UserError, match="own"):
-        counter.auth.approve("2001", "9999", boss)
+        counter.auth.approve("2001", "999901", boss)
     assert ("override", "refused", "2001") in actions(counter)
 
 
 def test_admin_rules(counter: Counter) -> None:
     cashier = counter.auth.login("1001", "1111")
-    admin = counter.auth.login("9001", "7777")
+    admin = counter.auth.login("9001", "777703")
     with pytest.raises(UserError, match="administrator"):
         counter.admin.create_staff(cashier, "1004", "Sam Roe", "cashier", "4826")
     with pytest.raises(UserError, match="sequence"):

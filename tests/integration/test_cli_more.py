@@ -200,7 +200,7 @@ def test_eod_export_names_the_supervisor_who_ran_it_and_refuses_a_cashier(
     code, _, err = at(folder, "eod", "export", "--date", DAY, "--out", str(tmp_path / "cashier"), "--staff", "1001")
     assert code == 2 and "Only a supervisor can export the counter's day" in err
     assert not (tmp_path / "cashier").exists(), "a refused export writes nothing"
-    monkeypatch.setenv("COUNTER_PIN", "9999")
+    monkeypatch.setenv("COUNTER_PIN", "999901")
     code, out, err = at(folder, "eod", "export", "--date", DAY, "--out", str(tmp_path / "finance"), "--staff", "2001")
     assert code == 0 and "GL journal balances" in out, err
     pdf = tmp_path / "finance" / f"{DAY}_{STATION}" / f"{DAY}_{STATION}.pdf"
@@ -244,7 +244,7 @@ def test_drawer_open_and_close_with_pins_from_the_environment(tmp_path: Path,
     monkeypatch.setenv("COUNTER_SUPERVISOR_PIN", "0000")
     code, _, err = at(store, *short, "--supervisor", "2001", "--note", "Recounted twice")
     assert code == 2 and "Supervisor number or PIN is wrong" in err
-    monkeypatch.setenv("COUNTER_SUPERVISOR_PIN", "9999")
+    monkeypatch.setenv("COUNTER_SUPERVISOR_PIN", "999901")
     code, _, err = at(store, *short, "--supervisor", "2001")
     assert code == 2 and "Explain the difference in a note" in err
     code, out, err = at(store, *short, "--supervisor", "2001", "--note", "Recounted twice with Jordan")
@@ -254,7 +254,7 @@ def test_drawer_open_and_close_with_pins_from_the_environment(tmp_path: Path,
     assert code == 2 and "no open drawer" in err
     with sqlite3.connect(store / "counter.sqlite3") as conn:
         details = " ".join(row[0] for row in conn.execute("SELECT detail FROM audit_log"))
-    assert "9999" not in details and "1111" not in details
+    assert "999901" not in details and "1111" not in details
 
 
 # -- sync and the central database -----------------------------------------------------------------------------

@@ -56,12 +56,12 @@ def test_float_verification_when_configured(bare_counter: Counter) -> None:
         bare_counter.drawers.open(alex, FLOAT)
     with pytest.raises(UserError, match="someone other"):
         bare_counter.drawers.open(alex, FLOAT, verifier=alex)
-    assert bare_counter.drawers.open(alex, FLOAT, verifier=bare_counter.auth.login("2001", "9999")).float_verified_by
+    assert bare_counter.drawers.open(alex, FLOAT, verifier=bare_counter.auth.login("2001", "999901")).float_verified_by
 
 
 def test_movements_need_approval_and_cash(counter: Counter) -> None:
     alex = counter.auth.login("1001", "1111")
-    boss = counter.auth.login("2001", "9999")
+    boss = counter.auth.login("2001", "999901")
     with pytest.raises(UserError, match="needs a supervisor"):
         counter.drawers.move_cash(alex, MovementKind.PAID_OUT, "10.00", "postage stamps")
     with pytest.raises(UserError, match="more than the"):
@@ -77,7 +77,7 @@ def test_movements_need_approval_and_cash(counter: Counter) -> None:
 
 def test_close_short_35_cents_needs_a_supervisor_then_locks(counter: Counter) -> None:
     alex = counter.auth.login("1001", "1111")
-    boss = counter.auth.login("2001", "9999")
+    boss = counter.auth.login("2001", "999901")
     receipt = sell(counter, "1001", "1111", "DOG-AC", cash=5_000)  # $20 licence, $50 note, $30 change
     sell(counter, "1001", "1111", "TR-ADULT", debit=7_700)
     expected = 20_000 + 2_000
@@ -131,7 +131,7 @@ def test_export_writes_files_logs_and_audits(counter: Counter, tmp_path: Path) -
     from decimal import Decimal
 
     sell(counter, "1001", "1111", "COMPOST", cash=5_000)
-    boss = counter.auth.login("2001", "9999")
+    boss = counter.auth.login("2001", "999901")
     steps: list[int] = []
     records = counter.drawers.export(counter.clock.today(), tmp_path / "out", boss,
                                      progress=lambda pct, label: steps.append(pct))
@@ -149,7 +149,7 @@ def test_export_writes_files_logs_and_audits(counter: Counter, tmp_path: Path) -
 def test_export_to_an_unwritable_folder_is_refused_cleanly(counter: Counter, tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("x", encoding="utf-8")
-    boss = counter.auth.login("2001", "9999")
+    boss = counter.auth.login("2001", "999901")
     with pytest.raises(UserError, match="file, not a folder"):
         counter.drawers.export(counter.clock.today(), blocker / "out", boss)
     assert rows(counter, "select count(*) from exports") == [(0,)]

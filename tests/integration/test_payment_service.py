@@ -107,9 +107,9 @@ def test_void_needs_another_supervisor_and_restores_the_bill(counter: Counter) -
         counter.auth.approve("2001", "0000", cashier)
     with pytest.raises(UserError, match="Only a supervisor"):
         counter.auth.approve("1002", "2222", cashier)
-    supervisor = counter.auth.approve("2001", "9999", cashier)
+    supervisor = counter.auth.approve("2001", "999901", cashier)
     with pytest.raises(UserError, match="own"):
-        counter.auth.approve("2001", "9999", supervisor)
+        counter.auth.approve("2001", "999901", supervisor)
     payments.void(number, cashier, supervisor, "keyed the wrong bill")
     assert payments.lookup_bill(UTILITY).amount_due_cents == 21335
     assert rows(counter, "select status from transactions") == [("void",)]
@@ -122,7 +122,7 @@ def test_void_is_same_day_only(counter: Counter, clock: FixedClock) -> None:
     number = pay_cash(counter, "CAT")
     clock.advance(days=1)
     cashier = counter.auth.login("1001", "1111")
-    supervisor = counter.auth.approve("2001", "9999", cashier)
+    supervisor = counter.auth.approve("2001", "999901", cashier)
     with pytest.raises(PaymentError, match="Only today's receipts"):
         counter.payments.void(number, cashier, supervisor, "late")
 
@@ -131,7 +131,7 @@ def test_refund_against_an_original_receipt(counter: Counter) -> None:
     payments = counter.payments
     number = pay_cash(counter, "TR-ADULT", "COMPOST")
     cashier = counter.auth.login("1002", "2222")
-    supervisor = counter.auth.approve("2002", "8888", cashier)
+    supervisor = counter.auth.approve("2002", "888802", cashier)
     options = payments.refund_options(number)
     assert options.tender_kinds == (TenderKind.CASH,)
     refund = payments.refund(number, [1], TenderKind.CASH, cashier, supervisor, "composter returned unused")
@@ -156,7 +156,7 @@ def test_receipt_issue_marks_copies_and_voids(counter: Counter) -> None:
     first = PdfReader(BytesIO(counter.receipts.issue(number, cashier))).pages[0].extract_text()
     again = PdfReader(BytesIO(counter.receipts.issue(number, cashier))).pages[0].extract_text()
     assert "COPY" not in first and "COPY" in again
-    counter.payments.void(number, cashier, counter.auth.approve("2001", "9999", cashier), "duplicate")
+    counter.payments.void(number, cashier, counter.auth.approve("2001", "999901", cashier), "duplicate")
     voided = PdfReader(BytesIO(counter.receipts.preview(number))).pages[0].extract_text()
     assert "VOID" in voided
     assert rows(counter, "select count(*), sum(copy) from receipt_prints") == [(2, 1)]

@@ -140,7 +140,7 @@ def test_bad_referral_stores_nothing(counter: Counter) -> None:
 
 def test_supervisor_status_update_and_filters(counter: Counter) -> None:
     staff = counter.auth.login("1001", "1111")
-    supervisor = counter.auth.login("2001", "9999")
+    supervisor = counter.auth.login("2001", "999901")
     first = counter.referrals.create(walk_in(counter), staff)
     callback = ReferralRequest(
         department_code="TAX", role_code="TAX-CLERK", description="Wants to join the monthly TIPP plan",
@@ -162,7 +162,7 @@ def test_supervisor_status_update_and_filters(counter: Counter) -> None:
 
 
 def test_directory_on_duty_is_editable_by_a_supervisor(counter: Counter) -> None:
-    supervisor = counter.auth.login("2001", "9999")
+    supervisor = counter.auth.login("2001", "999901")
     cashier = counter.auth.login("1001", "1111")
     on_duty = counter.directory.on_duty("UTIL-BILL")
     assert [s.name for s in on_duty] == ["Marc Lavoie"]

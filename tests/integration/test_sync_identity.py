@@ -26,6 +26,8 @@ from counter_app.config import Settings
 from counter_app.drawer.session import MovementKind
 from counter_app.payments.catalog import TenderKind
 from counter_app.payments.sale import Sale, make_tender
+from counter_app.security.pepper_source import PEPPER_ENV
+from counter_app.security.pins import DEMO_PEPPER, hash_pin
 from counter_app.services.container import Counter
 from counter_app.services.restore import NumbersUnsafeError
 from counter_app.sync import central_schema as cs
@@ -35,14 +37,22 @@ from counter_app.sync.seed_central import seed_central
 from tests.central_servers import MARIADB_ADMIN, PG_ADMIN, fresh_database
 from tests.conftest import FLOAT
 from tests.integration.test_sync_faults import assert_central_matches, serve
+from tests.support.city import CITY_PEPPER, CITY_PEPPER_TEXT
+
 
 # -- centres and stores --------------------------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def city_pepper(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real stores check PINs with the city's pepper, as IT provisions it (demo stores use the demo one)."""
+    monkeypatch.setenv(PEPPER_ENV, CITY_PEPPER_TEXT)
 
 
-def _centre(url: str) -> str:
+def _centre(url: str, *, real: bool = False) -> str:
+    """A centre with the demo staff: hashed with the city's pepper for real stores (which pull their staff from
+    their centre), with the demo pepper for demo stores."""
     store = CentralStore(build_engine(url))
     store.init()
-    seed_central(store, demo=True)  # the demo staff: a real store pulls its staff from its centre
+    seed_central(store, demo=True, pepper=CITY_PEPPER if real else DEMO_PEPPER)
     store.engine.dispose()
     return url
 
@@ -51,6 +61,13 @@ def _centre(url: str) -> str:
 def pg_url() -> Iterator[str]:
     with fresh_database(PG_ADMIN) as url:
         yield _centre(url)
+
+
+@pytest.fixture
+def real_url() -> Iterator[str]:
+    """PostgreSQL, for real stores."""
+    with fresh_database(PG_ADMIN) as url:
+        yield _centre(url, real=True)
 
 
 @pytest.fixture(params=["postgresql", "mariadb", "sqlite"])
@@ -148,9 +165,9 @@ def test_a_second_store_claiming_a_workstation_name_is_refused_and_loses_nothing
     second.close()
 
 
-def test_a_new_real_store_numbers_nothing_before_its_name_is_registered(pg_url: str, tmp_path: Path,
+def test_a_new_real_store_numbers_nothing_before_its_name_is_registered(real_url: str, tmp_path: Path,
                                                                           clock: FixedClock) -> None:
-    counter = real_store(tmp_path / "pc", "CH1-02", pg_url, clock)
+    counter = real_store(tmp_path / "pc", "CH1-02", real_url, clock)
     assert counter.sync.status().series_state == "new"
     counter.sync.sync_once()  # registers CH1-02 and pulls the staff
     counter.drawers.open(counter.auth.login("1001", "1111"), FLOAT)
@@ -160,17 +177,17 @@ def test_a_new_real_store_numbers_nothing_before_its_name_is_registered(pg_url: 
 
 # -- 2. a restore from backup --------------------------------------------------------------------------------
 @pytest.mark.parametrize("witness", ["kept", "lost with the disk"])
-def test_a_store_restored_from_a_backup_issues_no_number_twice(pg_url: str, tmp_path: Path, clock: FixedClock,
+def test_a_store_restored_from_a_backup_issues_no_number_twice(real_url: str, tmp_path: Path, clock: FixedClock,
                                                                witness: str) -> None:
     """50 sales, sync, back up, 40 more, sync, restore, 30 more, sync: the day's money was missing centrally."""
     folder = tmp_path / "CH1-01"
     totals: dict[str, int] = {}
-    counter = opened_real_store(folder, pg_url, clock)
+    counter = opened_real_store(folder, real_url, clock)
     sell(counter, 50, totals)
     counter.sync.sync_once()
     counter.close()
     back_up(folder, tmp_path / "backup")
-    counter = real_store(folder, "CH1-01", pg_url, clock)
+    counter = real_store(folder, "CH1-01", real_url, clock)
     lost = sell(counter, 40, totals)
     counter.sync.sync_once()
     counter.close()
@@ -178,7 +195,7 @@ def test_a_store_restored_from_a_backup_issues_no_number_twice(pg_url: str, tmp_
     if witness != "kept":
         shutil.rmtree(tmp_path / ".counter-witness")
 
-    counter = real_store(folder, "CH1-01", pg_url, clock)
+    counter = real_store(folder, "CH1-01", real_url, clock)
     assert counter.sync.status().series_state == ("restored" if witness == "kept" else "unverified")
     with pytest.raises(NumbersUnsafeError, match="central 311 database must"):
         sell(counter, 1)
@@ -194,24 +211,24 @@ def test_a_store_restored_from_a_backup_issues_no_number_twice(pg_url: str, tmp_
     assert after[0] == "CH1-01-000091" and after[-1] == "CH1-01-000120"
     report = counter.sync.sync_once()
     assert report.conflicts == 0 and report.quarantined == 0
-    numbers = central_rows(pg_url, "SELECT receipt_number, total_cents FROM c_transactions")
+    numbers = central_rows(real_url, "SELECT receipt_number, total_cents FROM c_transactions")
     assert len(numbers) == 120 and dict(numbers) == totals  # every sale central once, to the cent
     assert counter.audit.verify(use_central=True) is None and counter.audit.central_checked
     counter.close()
 
 
-def test_a_restore_the_store_cannot_see_is_caught_by_the_centre_and_reported(pg_url: str, tmp_path: Path,
+def test_a_restore_the_store_cannot_see_is_caught_by_the_centre_and_reported(real_url: str, tmp_path: Path,
                                                                                 clock: FixedClock) -> None:
     """The backup held the witness too (the whole profile was restored): the store cannot tell; the centre can.
     Numbers reused before the next sync are refused as conflicts, in words: kept here, never dropped."""
     folder = tmp_path / "CH1-01"
-    counter = opened_real_store(folder, pg_url, clock)
+    counter = opened_real_store(folder, real_url, clock)
     sell(counter, 10)
     counter.sync.sync_once()
     counter.close()
     back_up(folder, tmp_path / "backup")
     shutil.copytree(tmp_path / ".counter-witness", tmp_path / "backup-witness")
-    counter = real_store(folder, "CH1-01", pg_url, clock)
+    counter = real_store(folder, "CH1-01", real_url, clock)
     sell(counter, 20)
     counter.sync.sync_once()
     counter.close()
@@ -219,7 +236,7 @@ def test_a_restore_the_store_cannot_see_is_caught_by_the_centre_and_reported(pg_
     shutil.rmtree(tmp_path / ".counter-witness")
     shutil.copytree(tmp_path / "backup-witness", tmp_path / ".counter-witness")
 
-    counter = real_store(folder, "CH1-01", pg_url, clock)
+    counter = real_store(folder, "CH1-01", real_url, clock)
     assert counter.sync.status().series_state == "ok"
     reused = sell(counter, 5)
     assert reused[0] == "CH1-01-000011"
@@ -232,14 +249,14 @@ def test_a_restore_the_store_cannot_see_is_caught_by_the_centre_and_reported(pg_
 
 
 def test_a_supervisor_lets_a_restored_store_go_on_when_the_centre_is_out_of_reach(
-        pg_url: str, tmp_path: Path, clock: FixedClock) -> None:
+        real_url: str, tmp_path: Path, clock: FixedClock) -> None:
     folder = tmp_path / "CH1-01"
-    counter = opened_real_store(folder, pg_url, clock)
+    counter = opened_real_store(folder, real_url, clock)
     sell(counter, 3)
     counter.sync.sync_once()
     counter.close()
     back_up(folder, tmp_path / "backup")
-    counter = real_store(folder, "CH1-01", pg_url, clock)
+    counter = real_store(folder, "CH1-01", real_url, clock)
     sell(counter, 4)
     counter.close()
     restore(tmp_path / "backup", folder)
@@ -247,7 +264,7 @@ def test_a_supervisor_lets_a_restored_store_go_on_when_the_centre_is_out_of_reac
     counter = build_counter(Settings(data_dir=folder, central_url=offline), clock=clock)
     with pytest.raises(NumbersUnsafeError):
         sell(counter, 1)
-    supervisor = counter.auth.login("2001", "9999")
+    supervisor = counter.auth.login("2001", "999901")
     jumped = counter.sync.continue_without_centre(supervisor, "centre down after the disk was replaced")
     assert jumped["receipt"] == (3, 1000)
     assert sell(counter, 1) == ["CH1-01-001001"]
@@ -273,11 +290,11 @@ def test_a_counter_pointed_at_another_centre_sends_everything_there_too(pg_url: 
 
 
 def test_a_real_store_with_no_central_url_sends_nothing_marks_nothing_and_pulls_no_demo_staff(
-        pg_url: str, tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> None:
+        real_url: str, tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> None:
     from counter_app.cli import main
 
     folder = tmp_path / "CH1-01"
-    counter = opened_real_store(folder, pg_url, clock)
+    counter = opened_real_store(folder, real_url, clock)
     sell(counter, 12)
     counter.close()
     sent = local(counter, "SELECT count(*) FROM outbox WHERE status = 'sent'")
@@ -285,9 +302,9 @@ def test_a_real_store_with_no_central_url_sends_nothing_marks_nothing_and_pulls_
     assert main(["sync", "--once", "--data-dir", str(folder)]) == 1
     assert local(counter, "SELECT count(*) FROM outbox WHERE status = 'sent'") == sent  # nothing marked sent
     assert not list(tmp_path.glob("**/demo-central.sqlite3"))  # nothing went to (or made) a demo centre
-    assert main(["sync", "--once", "--data-dir", str(folder), "--central", pg_url]) == 0
+    assert main(["sync", "--once", "--data-dir", str(folder), "--central", real_url]) == 0
     assert local(counter, "SELECT count(*) FROM outbox WHERE status = 'pending'") == [(0,)]
-    [(held,)] = central_rows(pg_url, "SELECT count(*) FROM c_transactions")
+    [(held,)] = central_rows(real_url, "SELECT count(*) FROM c_transactions")
     assert held == 12
 
 
@@ -297,7 +314,7 @@ def test_a_real_store_never_meets_the_demo_staff(tmp_path: Path, clock: FixedClo
         counter.sync.sync_once()
     assert local(counter, "SELECT count(*) FROM staff") == [(0,)]
     with pytest.raises(ValueError, match="Staff number or PIN is wrong"):
-        counter.auth.login("9001", "7777")
+        counter.auth.login("9001", "777703")
     assert counter.sync.status().configured is False
     assert not list(tmp_path.glob("**/demo-central.sqlite3"))
     counter.close()
@@ -306,19 +323,17 @@ def test_a_real_store_never_meets_the_demo_staff(tmp_path: Path, clock: FixedClo
 def test_a_real_store_that_an_earlier_version_gave_the_demo_staff_loses_them(tmp_path: Path,
                                                                            clock: FixedClock) -> None:
     """An earlier version pulled them from the demo centre when no URL was set; they stayed after a real URL."""
-    from counter_app.security.pins import hash_pin
-
     counter = real_store(tmp_path / "CH1-03", "CH1-03", None, clock)
     counter.close()
     with closing(sqlite3.connect(counter.settings.db_path)) as conn, conn:
         conn.execute("INSERT INTO staff (staff_no, name, role, pin_hash, active, failed_attempts) "
-                     "VALUES ('9001', 'Morgan Admin', 'administrator', ?, 1, 0)", (hash_pin("7777"),))
+                     "VALUES ('9001', 'Morgan Admin', 'administrator', ?, 1, 0)", (hash_pin("777703", DEMO_PEPPER),))
         conn.execute("INSERT INTO staff (staff_no, name, role, pin_hash, active, failed_attempts) "
-                     "VALUES ('4711', 'Dana Real', 'cashier', ?, 1, 0)", (hash_pin("4826"),))
+                     "VALUES ('4711', 'Dana Real', 'cashier', ?, 1, 0)", (hash_pin("4826", CITY_PEPPER),))
         conn.execute("UPDATE store_identity SET demo = NULL")  # as the upgrade to identities leaves such a store
     counter = build_counter(Settings(data_dir=tmp_path / "CH1-03"), clock=clock)  # plain start, no --demo
     with pytest.raises(ValueError, match="Staff number or PIN is wrong"):
-        counter.auth.login("9001", "7777")
+        counter.auth.login("9001", "777703")
     assert counter.auth.login("4711", "4826").name == "Dana Real"  # the city's own staff are untouched
     counter.close()
 
@@ -361,7 +376,7 @@ def test_a_poison_record_in_the_middle_of_the_queue_is_set_aside_and_the_rest_go
     # the command says so: the records are not all central, so it is not a success
     assert main(["sync", "--once", "--data-dir", str(tmp_path / "ws"), "--central", strict_url]) == 1
     counter = build_counter(Settings(data_dir=tmp_path / "ws", central_url=strict_url), clock=clock)
-    supervisor = counter.auth.login("2001", "9999")
+    supervisor = counter.auth.login("2001", "999901")
     assert counter.sync.retry_refused(supervisor) == 1
     assert counter.sync.sync_once().quarantined == 1  # still bad: set aside again, the queue is not blocked
     exported = counter.sync.export_refused(supervisor)
@@ -592,17 +607,17 @@ def test_a_central_url_that_is_not_one_is_one_line_and_changes_nothing(
 
 
 def test_it_frees_the_name_of_a_pc_gone_for_good_and_the_next_store_continues_its_numbers(
-        pg_url: str, tmp_path: Path, clock: FixedClock, capsys: pytest.CaptureFixture[str]) -> None:
+        real_url: str, tmp_path: Path, clock: FixedClock, capsys: pytest.CaptureFixture[str]) -> None:
     from counter_app.cli import main
 
-    old = opened_real_store(tmp_path / "old", pg_url, clock)
+    old = opened_real_store(tmp_path / "old", real_url, clock)
     sell(old, 4)
     old.sync.sync_once()
     old.close()
-    new = real_store(tmp_path / "new", "CH1-01", pg_url, clock)  # the disk died, there is no backup
+    new = real_store(tmp_path / "new", "CH1-01", real_url, clock)  # the disk died, there is no backup
     with pytest.raises(CentralRefusedError, match="central release-workstation CH1-01"):
         new.sync.sync_once()
-    assert main(["central", "release-workstation", "CH1-01", "--url", pg_url, "--data-dir", str(tmp_path / "x")]) == 0
+    assert main(["central", "release-workstation", "CH1-01", "--url", real_url, "--data-dir", str(tmp_path / "x")]) == 0
     assert "Workstation CH1-01 is free" in capsys.readouterr().out
     new.sync.sync_once()
     new.drawers.open(new.auth.login("1001", "1111"), FLOAT)
@@ -629,7 +644,7 @@ def test_sync_refused_lists_them_and_a_supervisor_exports_them(strict_url: str, 
     monkeypatch.setenv("COUNTER_PIN", "1111")
     assert main(["sync", "refused", "--export", str(tmp_path / "refused.json"), "--staff", "1001", *folder]) == 2
     assert "Only a supervisor" in capsys.readouterr().err
-    monkeypatch.setenv("COUNTER_PIN", "9999")
+    monkeypatch.setenv("COUNTER_PIN", "999901")
     assert main(["sync", "refused", "--export", str(tmp_path / "refused.json"), "--staff", "2001", *folder]) == 0
     exported = json.loads((tmp_path / "refused.json").read_text(encoding="utf-8"))
     assert [r["record_id"] for r in exported] == [poisoned] and exported[0]["reason"]
@@ -637,7 +652,7 @@ def test_sync_refused_lists_them_and_a_supervisor_exports_them(strict_url: str, 
 
 @pytest.mark.slow
 def test_killed_while_reconciling_after_a_restore_nothing_is_lost_or_issued_twice(
-        pg_url: str, tmp_path: Path, clock: FixedClock) -> None:
+        real_url: str, tmp_path: Path, clock: FixedClock) -> None:
     """SIGKILL the sync of a restored store at random moments (hello, reconciliation, push), then let it finish."""
     import os
     import random
@@ -646,18 +661,18 @@ def test_killed_while_reconciling_after_a_restore_nothing_is_lost_or_issued_twic
     import sys
 
     folder = tmp_path / "CH1-01"
-    counter = opened_real_store(folder, pg_url, clock)
+    counter = opened_real_store(folder, real_url, clock)
     sell(counter, 20)
     counter.sync.sync_once()
     counter.close()
     back_up(folder, tmp_path / "backup")
-    counter = real_store(folder, "CH1-01", pg_url, clock)
+    counter = real_store(folder, "CH1-01", real_url, clock)
     sell(counter, 15)
     counter.sync.sync_once()
     counter.close()
     restore(tmp_path / "backup", folder)
     rng = random.Random(10)
-    command = [sys.executable, "-m", "counter_app", "sync", "--once", "--data-dir", str(folder), "--central", pg_url]
+    command = [sys.executable, "-m", "counter_app", "sync", "--once", "--data-dir", str(folder), "--central", real_url]
     env = {**os.environ, "COUNTER_SYNC_AUTOSTART": "0"}
     for _ in range(6):
         child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
@@ -665,13 +680,13 @@ def test_killed_while_reconciling_after_a_restore_nothing_is_lost_or_issued_twic
         if child.poll() is None:
             os.kill(child.pid, signal.SIGKILL)
         child.wait()
-    counter = real_store(folder, "CH1-01", pg_url, clock)
+    counter = real_store(folder, "CH1-01", real_url, clock)
     counter.sync.sync_once()
     assert counter.sync.status().series_state == "ok"
     after = sell(counter, 3)
     assert after == ["CH1-01-000036", "CH1-01-000037", "CH1-01-000038"]
     counter.sync.sync_once()
-    numbers = [n for (n,) in central_rows(pg_url, "SELECT receipt_number FROM c_transactions")]
+    numbers = [n for (n,) in central_rows(real_url, "SELECT receipt_number FROM c_transactions")]
     assert len(numbers) == len(set(numbers)) == 38
     assert counter.audit.verify(use_central=True) is None and counter.audit.central_checked
     assert counter.sync.refused() == []

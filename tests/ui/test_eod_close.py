@@ -123,7 +123,7 @@ def test_blind_close_35_cents_short_needs_another_supervisor_and_the_z_report_sa
     assert dialog.inputs["supervisor"].hasFocus() and dialog.inputs["pin"].text() == ""
     kb.type("2001")  # Jordan Lee, supervisor
     kb.enter()
-    kb.type("9999")
+    kb.type("999901")
     kb.enter()
 
     qtbot.waitUntil(lambda: window.current == "z_report", timeout=WAIT_MS)  # type: ignore[attr-defined]

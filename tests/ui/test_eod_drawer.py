@@ -111,7 +111,7 @@ def test_a_paid_out_beyond_the_cash_is_refused_next_to_the_amount_and_movements_
     kb.enter()
     kb.type("2001")
     kb.enter()
-    kb.type("9999")
+    kb.type("999901")
     kb.enter()
     qtbot.waitUntil(dialog.errors["amount"].isVisible, timeout=WAIT_MS)  # type: ignore[attr-defined]
     assert dialog.errors["amount"].text() == "$250.00 is more than the $200.00 that should be in the drawer."
@@ -122,7 +122,7 @@ def test_a_paid_out_beyond_the_cash_is_refused_next_to_the_amount_and_movements_
     kb.enter()  # the PIN is never kept after a refusal: the supervisor types it again
     assert dialog.inputs["pin"].text() == ""
     qtbot.waitUntil(lambda: dialog.inputs["pin"].hasFocus(), timeout=WAIT_MS)  # type: ignore[attr-defined]
-    kb.type("9999")
+    kb.type("999901")
     kb.enter()
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=WAIT_MS)  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: feature.drawer.sections.value("Expected cash in the drawer") == "$187.50",  # type: ignore[attr-defined]

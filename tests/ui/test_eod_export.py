@@ -43,7 +43,7 @@ def _sell(counter: Counter, code: str, cheque: bool = False) -> None:
 
 
 def _supervisor_export_dialog(qtbot: object, window: MainWindow, kb: Keyboard) -> ExportDialog:
-    sign_in(qtbot, kb, window, "2001", "9999")  # Jordan Lee: no drawer of their own, exports the counter's day
+    sign_in(qtbot, kb, window, "2001", "999901")  # Jordan Lee: no drawer of their own, exports the counter's day
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is not None, timeout=WAIT_MS)  # type: ignore[attr-defined]
     kb.press(Qt.Key.Key_Escape)  # the float can wait: a supervisor exporting does not take payments
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=WAIT_MS)  # type: ignore[attr-defined]

@@ -87,7 +87,7 @@ def test_a_cash_payment_prints_and_kicks_the_drawer_and_so_does_an_approved_no_s
     kb.enter()
     kb.type("2001")
     kb.enter()
-    kb.type("9999")
+    kb.type("999901")
     kb.enter()
     qtbot.waitUntil(lambda: CD_KICK_2 in _output(feature) and b"CH1-02" not in _output(feature),  # type: ignore[attr-defined]
                     timeout=WAIT_MS)  # a kick of its own, nothing printed
@@ -134,7 +134,7 @@ def test_printer_settings_are_checked_next_to_the_field_and_saved_beside_the_oth
     kb.press(Qt.Key.Key_Q, CTRL)
     qtbot.waitUntil(lambda: window.current == "login", timeout=WAIT_MS)  # type: ignore[attr-defined]
 
-    sign_in(qtbot, kb, window, "2001", "9999")
+    sign_in(qtbot, kb, window, "2001", "999901")
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is not None, timeout=WAIT_MS)  # type: ignore[attr-defined]
     kb.press(Qt.Key.Key_Escape)  # the float dialog: later
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=WAIT_MS)  # type: ignore[attr-defined]

@@ -53,7 +53,7 @@ def test_wrong_pin_shows_a_message_under_the_field(qtbot: object, window: MainWi
     assert window.login.pin.echoMode() == QLineEdit.EchoMode.Password
     kb.type("1001")
     kb.enter()
-    kb.type("9999")
+    kb.type("999901")
     kb.enter()
     qtbot.waitUntil(window.login.error.isVisible, timeout=WAIT_MS)  # type: ignore[attr-defined]
     assert window.login.error.text() == "Staff number or PIN is wrong."
@@ -67,7 +67,7 @@ def test_demo_logins_are_shown_in_demo_mode(window: MainWindow) -> None:
     from PySide6.QtWidgets import QLabel
 
     texts = {label.text() for label in window.login.findChildren(QLabel)}
-    assert {"1001", "1111", "Alex Martin", "2001", "9999", "Jordan Lee"} <= texts
+    assert {"1001", "1111", "Alex Martin", "2001", "999901", "Jordan Lee"} <= texts
 
 
 def test_a_pin_typed_while_the_counter_opens_signs_in_once_it_is_open(

@@ -137,7 +137,7 @@ def test_a_cashier_without_an_open_drawer_counts_the_float_and_the_payment_is_re
 
     from .helpers import sign_in
 
-    sign_in(qtbot, kb, window, "2002", "8888")  # a supervisor: no drawer opened by the fixture
+    sign_in(qtbot, kb, window, "2002", "888802")  # a supervisor: no drawer opened by the fixture
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), DrawerDialog),  # type: ignore[attr-defined]
                     timeout=WAIT_MS)
     kb.press(Qt.Key.Key_Escape)  # later

@@ -126,7 +126,7 @@ def test_supervisor_updates_a_referral_and_the_directory(
     kb.enter()
     kb.type("2001")
     kb.enter()
-    kb.type("9999")
+    kb.type("999901")
     kb.enter()
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=WAIT_MS)  # type: ignore[attr-defined]
     updated = counter.referrals.get(referral.id)
@@ -146,7 +146,7 @@ def test_supervisor_updates_a_referral_and_the_directory(
     _dialog_active(qtbot)
     kb.type("2001")
     kb.enter()
-    kb.type("9999")
+    kb.type("999901")
     kb.enter()
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=WAIT_MS)  # type: ignore[attr-defined]
 

@@ -26,8 +26,8 @@ def _no_sync(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def admin(qtbot: object, kb: Keyboard, window: MainWindow, counter: Counter) -> MainWindow:
     """Morgan Admin (9001) signed in, with a drawer open (no float dialog in the way)."""
-    counter.drawers.open(counter.auth.login("9001", "7777"), FLOAT)
-    sign_in(qtbot, kb, window, "9001", "7777")
+    counter.drawers.open(counter.auth.login("9001", "777703"), FLOAT)
+    sign_in(qtbot, kb, window, "9001", "777703")
     return window
 
 
@@ -145,8 +145,8 @@ def test_a_cashier_cannot_open_the_administrator_or_audit_screens(
 def test_the_audit_viewer_lists_a_login_and_verify_says_intact(
     qtbot: object, window: MainWindow, kb: Keyboard, counter: Counter
 ) -> None:
-    counter.drawers.open(counter.auth.login("2001", "9999"), FLOAT)
-    sign_in(qtbot, kb, window, "2001", "9999")
+    counter.drawers.open(counter.auth.login("2001", "999901"), FLOAT)
+    sign_in(qtbot, kb, window, "2001", "999901")
     kb.press(Qt.Key.Key_U, CTRL_SHIFT)
     assert window.current == "audit"
     screen = window.screens["audit"]

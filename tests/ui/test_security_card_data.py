@@ -34,7 +34,8 @@ from tests.conftest import FLOAT
 
 from .helpers import WAIT_MS, FakePrompts, Keyboard, sign_in
 
-CARDS = ("4111111111111111", "5500 0000 0000 0004", "378282246310005", "6011000990139424")
+CARDS = ("4111111111111111", "5500 0000 0000 0004", "378282246310005", "6011000990139424",
+         "4111.1111.1111.1111")  # dots
 CTRL = Qt.KeyboardModifier.ControlModifier
 #: A card number as it is written: 13-19 digits, or groups split by single spaces or dashes; not part of a longer
 #: alphanumeric run.
@@ -164,8 +165,8 @@ def test_no_card_number_survives_any_field_or_reaches_any_file(
     qtbot: object, window: MainWindow, kb: Keyboard, counter: Counter, prompts: FakePrompts, logs: Path,
     tmp_path: Path
 ) -> None:
-    counter.drawers.open(counter.auth.login("9001", "7777"), FLOAT)
-    sign_in(qtbot, kb, window, "9001", "7777")  # the administrator reaches every screen
+    counter.drawers.open(counter.auth.login("9001", "777703"), FLOAT)
+    sign_in(qtbot, kb, window, "9001", "777703")  # the administrator reaches every screen
     guard = card_guard()
     assert guard is not None
     typist = Typist(qtbot, kb)
@@ -281,7 +282,7 @@ def test_no_card_number_survives_any_field_or_reaches_any_file(
     idle(qtbot, window)
     exports = tmp_path / "exports"
     exports.mkdir()
-    admin = counter.auth.login("9001", "7777")
+    admin = counter.auth.login("9001", "777703")
     files = counter.drawers.export(counter.clock.today(), exports, admin)
     assert files and any(exports.iterdir())
     logging.getLogger("counter.test").warning("card test typed %s into %d fields", CARDS[0], len(typist.typed))
@@ -323,3 +324,31 @@ def test_no_card_number_survives_any_field_or_reaches_any_file(
     assert "counter.test" in (logs / "counter.log").read_text(encoding="utf-8")  # the log was written to
     found = {name: numbers for name, numbers in scanned.items() if numbers}
     assert not found, f"card numbers found: {found}"
+
+
+def _type_unicode(field: QWidget, text: str) -> None:
+    """Key presses carrying any character (QTest's keyClicks only types Latin-1)."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+
+    for char in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(field, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char))
+
+
+@pytest.mark.parametrize("number", ["４１１１１１１１１１１１１１１１", "٤١١١ ١١١١ ١١١١ ١١١١",
+                                    "4111\u00a01111\u20131111.1111", "4111/1111/1111/1111"])
+def test_the_keystroke_guard_sees_through_unicode(qtbot: object, window: MainWindow, number: str) -> None:
+    guard = card_guard()
+    assert guard is not None
+    before = guard.refusals
+    host = QWidget(window)
+    field = QLineEdit(host)
+    field.setObjectName("reasonUnderTest")
+    host.show()
+    field.setFocus(Qt.FocusReason.OtherFocusReason)
+    qtbot.waitUntil(field.hasFocus, timeout=WAIT_MS)  # type: ignore[attr-defined]
+    _type_unicode(field, "paid by " + number)
+    assert guard.refusals == before + 1
+    assert not contains_card_number(field.text()) and field.text().startswith("paid by")
+    host.deleteLater()

@@ -137,8 +137,8 @@ def test_a_supervisor_sees_records_the_centre_refused(
 
     from .helpers import sign_in
 
-    counter.drawers.open(counter.auth.login("2001", "9999"), FLOAT)  # no drawer dialog in the way
-    sign_in(qtbot, kb, window, "2001", "9999")
+    counter.drawers.open(counter.auth.login("2001", "999901"), FLOAT)  # no drawer dialog in the way
+    sign_in(qtbot, kb, window, "2001", "999901")
     sync = controller(window)
     try:
         kb.press(Qt.Key.Key_S, CTRL_SHIFT)

@@ -19,6 +19,7 @@ from counter_app.clock import FixedClock
 from counter_app.config import Settings
 from counter_app.payments.catalog import TenderKind
 from counter_app.payments.sale import Sale, make_tender
+from counter_app.security.pepper_source import PEPPER_ENV
 from counter_app.services.container import Counter
 from counter_app.services.records_sync import SyncStatus
 from counter_app.sync.central_store import CentralStore, build_engine
@@ -29,6 +30,7 @@ from counter_app.ui.main_window import MainWindow
 from counter_app.ui.sync_feature import AUTOSTART_ENV, SyncController
 from counter_app.ui.sync_status import describe_sync
 from tests.conftest import FLOAT
+from tests.support.city import CITY_PEPPER, CITY_PEPPER_TEXT
 
 from .helpers import WAIT_MS, Keyboard
 
@@ -82,6 +84,7 @@ def test_a_sender_that_cannot_open_its_lock_says_so(tmp_path: Path, counter: Cou
 def _no_autostart(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(AUTOSTART_ENV, "0")
     monkeypatch.setenv("COUNTER_CENTRAL_TIMEOUT_S", "2")
+    monkeypatch.setenv(PEPPER_ENV, CITY_PEPPER_TEXT)  # a real store: the city's PIN pepper
 
 
 def _sell(counter: Counter, n: int) -> None:
@@ -99,7 +102,7 @@ def counter(tmp_path: Path, clock: FixedClock) -> Iterator[Counter]:
     url = f"sqlite:///{tmp_path / 'centre.sqlite3'}"
     centre = CentralStore(build_engine(url))
     centre.init()
-    seed_central(centre, demo=True)
+    seed_central(centre, demo=True, pepper=CITY_PEPPER)
     centre.engine.dispose()
     folder = tmp_path / "CH1-01"
     store = build_counter(Settings(data_dir=folder, workstation="CH1-01", workstation_source="--workstation",
@@ -147,7 +150,7 @@ def test_a_restored_store_waits_and_a_supervisor_lets_it_go_on(qtbot: object, ca
     dialog = sync.go_on_dialog
     assert QApplication.activeModalWidget() is dialog
     qtbot.waitUntil(dialog.fields.reason.hasFocus, timeout=WAIT_MS)  # type: ignore[attr-defined]
-    for text in ("disk replaced, centre down", "2001", "9999"):
+    for text in ("disk replaced, centre down", "2001", "999901"):
         kb.type(text)
         kb.enter()
     qtbot.waitUntil(lambda: sync.go_on_dialog is None, timeout=WAIT_MS)  # type: ignore[attr-defined]

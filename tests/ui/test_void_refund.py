@@ -72,7 +72,7 @@ def test_void_needs_a_supervisor_pin_and_refuses_the_cashier_and_a_wrong_pin(
                     timeout=WAIT_MS)
 
     # the supervisor's PIN voids it
-    _approve(qtbot, kb, "2001", "9999")
+    _approve(qtbot, kb, "2001", "999901")
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=WAIT_MS)  # type: ignore[attr-defined]
     model = cashier.transactions.model
     qtbot.waitUntil(lambda: model.row(0).status == "void", timeout=WAIT_MS)  # type: ignore[attr-defined]
@@ -92,7 +92,7 @@ def test_a_supervisor_cannot_approve_their_own_void(qtbot: object, window: MainW
 
     from .helpers import sign_in
 
-    sign_in(qtbot, kb, window, "2001", "9999")
+    sign_in(qtbot, kb, window, "2001", "999901")
     # a supervisor taking payments opens a drawer too: the dialog comes up after sign-in
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), DrawerDialog),  # type: ignore[attr-defined]
                     timeout=WAIT_MS)
@@ -111,7 +111,7 @@ def test_a_supervisor_cannot_approve_their_own_void(qtbot: object, window: MainW
     qtbot.waitUntil(dialog.fields.reason.hasFocus, timeout=WAIT_MS)  # type: ignore[attr-defined]
     kb.type("Test")
     kb.enter()
-    _approve(qtbot, kb, "2001", "9999")
+    _approve(qtbot, kb, "2001", "999901")
     error = dialog.fields.errors["pin"]
     qtbot.waitUntil(error.isVisible, timeout=WAIT_MS)  # type: ignore[attr-defined]
     assert "cannot approve your own" in error.text()
@@ -141,7 +141,7 @@ def test_refund_one_line_with_space_and_a_supervisor(
     assert dialog.fields.reason.hasFocus()
     kb.type("Cat moved away")
     kb.enter()
-    _approve(qtbot, kb, "2002", "8888")
+    _approve(qtbot, kb, "2002", "888802")
     qtbot.waitUntil(lambda: cashier.current == "receipt", timeout=WAIT_MS)  # type: ignore[attr-defined]
     assert cashier.receipt is not None
     assert cashier.receipt.change_tile.caption.text() == "GIVE BACK"

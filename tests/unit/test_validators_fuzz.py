@@ -187,7 +187,7 @@ _admins: dict[int, Any] = {}
 def administrator(store: Counter) -> Any:
     """Morgan Admin, signed in once per store (a PIN check costs tens of milliseconds)."""
     if id(store) not in _admins:
-        _admins[id(store)] = store.auth.login("9001", "7777")
+        _admins[id(store)] = store.auth.login("9001", "777703")
     return _admins[id(store)]
 
 
