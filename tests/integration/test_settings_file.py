@@ -140,7 +140,7 @@ def test_the_printer_screen_does_not_rewrite_a_file_with_a_typo(qapp: object, tm
 
     path = tmp_path / "settings.json"
     path.write_text('{"workstaton": "CH1-02"}', encoding="utf-8")
-    with pytest.raises(SettingsFileError, match='"workstaton" is not a setting.*nothing was saved'):
+    with pytest.raises(SettingsFileError, match=r'"workstaton" is not a setting.*nothing was saved'):
         save_printer_section(tmp_path, {"kind": "escpos-dummy"})
     assert path.read_text(encoding="utf-8") == '{"workstaton": "CH1-02"}'
     path.write_text('{"workstation": "CH1-02", "_note": "IT"}', encoding="utf-8")
