@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from counter_app import __version__
 from counter_app.config import ConfigError, Settings, load_settings
+from counter_app.settings_file import SettingsAccessError
 
 if TYPE_CHECKING:
     from counter_app.clock import Clock
@@ -287,22 +288,55 @@ def _run(argv: list[str] | None) -> int:
     except UsageError as exc:
         return _fail(str(exc))
     created = _would_create(args.data_dir)
+    data_dir: Path | None = created
     try:
         settings = load_settings(args.data_dir, args.workstation, args.demo, central=getattr(args, "central", None))
+        data_dir = settings.data_dir
         _start_logging(settings, args)
         handler: Callable[[argparse.Namespace, Settings], int] = args.handler
         return handler(args, settings)
+    except SettingsAccessError as exc:  # settings.json this user may not read: permissions, not a typo
+        return _fail(str(exc), EXIT_FAILED)
     except (UsageError, ConfigError) as exc:
         _undo_folder(created)
-        return _fail(str(exc))
+        return _fail(str(exc)) if not _disk_full(exc.__cause__) else _fail(_disk_full_words(data_dir), EXIT_FAILED)
     except StoreUnusableError as exc:
         return _fail(str(exc), EXIT_FAILED)
-    except ValueError as exc:
+    except BrokenPipeError:
+        raise  # the reader of the output went away: ``main`` ends quietly
+    except Exception as exc:
         from counter_app.errors import UserError
 
         if isinstance(exc, UserError):  # a business rule refused: its message is written for people
             return _fail(exc.message)
-        raise
+        words = _machine_failure(exc, data_dir)
+        if words is None:
+            raise
+        return _fail(words, EXIT_FAILED)
+
+
+def _machine_failure(exc: BaseException, data_dir: Path | None) -> str | None:
+    """A full disk, a read-only store, a file this user may not write: one line (the details go to the log)."""
+    import logging
+
+    from counter_app.failures import explain
+
+    words = explain(exc, data_dir)
+    if words is not None:  # logged if the log can be written (on a full disk it cannot, and says nothing)
+        logging.getLogger("counter.cli").warning("command failed: %s", words, exc_info=exc)
+    return words
+
+
+def _disk_full(exc: BaseException | None) -> bool:
+    from counter_app.failures import is_disk_full
+
+    return exc is not None and is_disk_full(exc)
+
+
+def _disk_full_words(data_dir: Path | None) -> str:
+    from counter_app.failures import disk_full
+
+    return disk_full(data_dir)
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> int:
@@ -495,12 +529,13 @@ def _write_atomically(out: Path, produce: Callable[[], bytes]) -> int:
         os.replace(temp, out)
     except OSError as exc:
         temp.unlink(missing_ok=True)
+        if _disk_full(exc):  # not the operator's mistake: exit 1, "the disk holding <folder> is full"
+            raise OSError(exc.errno, exc.strerror, str(out)) from exc
         raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from exc
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
     return len(data)
-
 
 
 def _umask() -> int:

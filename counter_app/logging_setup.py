@@ -29,6 +29,19 @@ def redact(text: str) -> str:
     return _URL_PASSWORD.sub(lambda m: f"{m.group(1)}***{m.group(3)}", text)
 
 
+class CounterLogHandler(RotatingFileHandler):
+    """The rotating log file; a log that cannot be written (a full disk, a read-only folder) stays silent.
+
+    Why: logging's default prints "--- Logging error ---" and a traceback on stderr, which would bury the one line
+    that tells the operator what is wrong (and the log cannot hold it anyway).
+    """
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        super().handleError(record)
+
+
 class RedactingFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         return redact(super().format(record))
@@ -39,7 +52,7 @@ def configure_logging(data_dir: Path, level: int = logging.INFO) -> Path:
     folder = data_dir / "logs"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "counter.log"
-    handler = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
+    handler = CounterLogHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
     handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     for existing in list(root.handlers):

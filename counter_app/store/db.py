@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from counter_app.store.schema_version import SCHEMA_HEAD
 
 BUSY_TIMEOUT_MS = 5_000
+_SQLITE_CORRUPT = 11
+_SQLITE_NOTADB = 26
 READ_ONLY = "counter_read_only"
 
 
@@ -60,11 +62,24 @@ def check_integrity(db_path: Path) -> None:
         try:
             rows = conn.execute("PRAGMA integrity_check").fetchall()
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{db_path} is not a readable counter database ({exc}). Restore it from backup.") \
-                from exc
+            raise StoreError(_unreadable(db_path, exc)) from exc
     if rows != [("ok",)]:
         detail = "; ".join(str(r[0]) for r in rows[:3])
         raise StoreError(f"{db_path} failed its integrity check ({detail}). Restore it from backup.")
+
+
+def _unreadable(db_path: Path, exc: sqlite3.DatabaseError) -> str:
+    """Only a damaged file is restored from backup: a full disk or a permission problem is fixed where it is."""
+    from counter_app.failures import explain
+
+    words = explain(exc, db_path.parent)
+    if words is not None:
+        return words
+    code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+    if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+        return f"{db_path} is not a readable counter database ({exc}). Restore it from backup."
+    return (f"{db_path} cannot be read ({exc}): have IT check the disk and the file before anything else; do not "
+            "restore it from backup yet (that would lose the records not yet synced).")
 
 
 def current_revision(db_path: Path) -> str | None:
