@@ -34,11 +34,14 @@ def build_counter(
     """Open (and if needed create and migrate) the store, seed reference data, and wire the services."""
     from counter_app.store.db import check_integrity, make_engine, migrate, session_factories
     from counter_app.store.knowledge_index import SqliteKnowledgeIndex
+    from counter_app.store.preflight import check_store, create_store
     from counter_app.store.seed import seed_demo, seed_if_changed
     from counter_app.store.uow import SqlUnitOfWorkFactory
 
     clock = clock or Clock(settings.timezone)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    check_store(settings.db_path)  # permissions, an empty file, a newer schema: in words, before anything is written
+    create_store(settings.db_path)  # a new store is made whole or not at all
     check_integrity(settings.db_path)
     engine = make_engine(settings.db_path)
     migrate(engine, settings.db_path)

@@ -123,9 +123,11 @@ def read_settings_file(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except PermissionError as exc:
-        raise SettingsAccessError(f"{path} cannot be read by this user: fix the permissions of the data folder "
-                                  "and its files (the user running Counter must own them); nothing was "
-                                  "changed.") from exc
+        from counter_app.data_folder import file_problem, folder_problem
+
+        problem = folder_problem(path.parent, write=False) or file_problem(path, write=False)
+        raise SettingsAccessError(problem or f"{path} cannot be read by this user: fix the permissions of the data "
+                                  "folder and its files (the user running Counter must own them).") from exc
     except IsADirectoryError as exc:
         raise ConfigError(f"{path} is a folder, not a settings file: remove or rename it.") from exc
     except OSError as exc:

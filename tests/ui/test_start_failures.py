@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -64,3 +65,23 @@ def test_a_full_disk_at_start_up_is_said_on_the_sign_in_screen(qtbot: object, tm
             assert window.counter is None
         filler.unlink()
         assert dump(store) == rows
+
+
+def test_a_newer_store_at_start_up_is_said_on_the_sign_in_screen(qtbot: object, tmp_path: Path) -> None:
+    _simulate(tmp_path)
+    settle(tmp_path)
+    with contextlib.closing(sqlite3.connect(tmp_path / "counter.sqlite3")) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9006'")
+        conn.commit()
+    with _window(Settings(data_dir=tmp_path, workstation="CH1-02")) as window:
+        message = _start_and_wait(qtbot, window)
+    assert "This store was written by a newer version of Counter (schema 9006;" in message
+    assert "install the newer version" in message
+
+
+def test_an_empty_store_at_start_up_is_refused_on_screen(qtbot: object, tmp_path: Path) -> None:
+    (tmp_path / "counter.sqlite3").write_bytes(b"")
+    with _window(Settings(data_dir=tmp_path, workstation="CH1-02")) as window:
+        message = _start_and_wait(qtbot, window)
+    assert "is empty (0 bytes), so it is not a counter store" in message
+    assert (tmp_path / "counter.sqlite3").read_bytes() == b"", "no new store over it"
