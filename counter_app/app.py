@@ -32,6 +32,7 @@ def build_counter(
     issuer: Issuer | None = None,
 ) -> Counter:
     """Open (and if needed create and migrate) the store, seed reference data, and wire the services."""
+    from counter_app.data_folder import tighten
     from counter_app.store.db import check_integrity, make_engine, migrate, session_factories
     from counter_app.store.knowledge_index import SqliteKnowledgeIndex
     from counter_app.store.preflight import check_store, create_store
@@ -39,9 +40,11 @@ def build_counter(
     from counter_app.store.uow import SqlUnitOfWorkFactory
 
     clock = clock or Clock(settings.timezone)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tighten(settings.data_dir)  # 0700 / 0600 on POSIX, before SQLite makes its -wal and -shm with the file's mode
+    _tighten_default_base(settings)
     check_store(settings.db_path)  # permissions, an empty file, a newer schema: in words, before anything is written
-    create_store(settings.db_path)  # a new store is made whole or not at all
+    create_store(settings.db_path)  # a new store is made whole or not at all, 0600
     check_integrity(settings.db_path)
     engine = make_engine(settings.db_path)
     migrate(engine, settings.db_path)
@@ -85,6 +88,16 @@ def build_counter(
     )
     counter.visits.close_stale_visits()
     return counter
+
+
+def _tighten_default_base(settings: Settings) -> None:
+    """The default demo folder lies inside the user's Counter folder, which also holds the embedded demo centre
+    (staff PIN hashes): that folder is kept 0700 too (POSIX)."""
+    from counter_app.config import default_data_dir
+    from counter_app.data_folder import tighten
+
+    if settings.data_dir == default_data_dir(True):
+        tighten(default_data_dir(False), names=())
 
 
 def _reference_changed(counter: Counter, knowledge_index: Any) -> None:

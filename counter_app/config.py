@@ -54,7 +54,7 @@ def load_settings(
         raise ConfigError(f"Workstation “{workstation.strip()[:12]}” must look like CH1-02 "
                           "(location, dash, two digits).")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)  # private (POSIX); an older folder: app.build_counter
     except OSError as exc:
         raise ConfigError(f"Cannot use data folder {folder}: {exc.strerror or exc}") from exc
     from counter_app.settings_file import read_settings_file

@@ -23,7 +23,7 @@ import sqlite3
 from functools import cache
 from pathlib import Path
 
-from counter_app.data_folder import file_problem, folder_problem
+from counter_app.data_folder import POSIX, PRIVATE_FILE_MODE, file_problem, folder_problem
 from counter_app.store.db import StoreError
 from counter_app.store.schema_version import SCHEMA_HEAD
 
@@ -150,6 +150,8 @@ def create_store(db_path: Path) -> bool:
         conn.execute("PRAGMA journal_mode=DELETE")
     with open(temporary, "rb+") as file:
         os.fsync(file.fileno())
+    if POSIX:
+        os.chmod(temporary, PRIVATE_FILE_MODE)  # SQLite made it 0644 under the usual umask
     os.replace(temporary, db_path)
     _sync_folder(db_path.parent)
     return True
