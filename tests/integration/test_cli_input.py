@@ -104,6 +104,7 @@ def test_the_edges_of_the_range_are_accepted(store: Path) -> None:
         assert code == 0 and out.startswith("receipt,"), err
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows reports a closed pipe differently (not verified)")
 def test_a_reader_that_goes_away_stops_the_command_quietly(store: Path) -> None:
     """The standard output is a pipe nobody reads any more (what ``| head -1`` leaves after its first line)."""
     read_end, write_end = os.pipe()
