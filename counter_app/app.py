@@ -41,14 +41,19 @@ def build_counter(
     ``read_only`` (the commands that only read) writes nothing that is not needed: no seeding, no restore check,
     no visit clean-up, so that they still work on a full disk.
     """
+    from counter_app.data_folder import tighten
     from counter_app.store.db import StoreError
     from counter_app.store.knowledge_index import SqliteKnowledgeIndex
+    from counter_app.store.preflight import check_store
     from counter_app.store.store_file import IdentityMismatchError, create_store, open_store
     from counter_app.store.uow import SqlUnitOfWorkFactory
 
     clock = clock or Clock(settings.timezone)
     settings = resolve_settings(settings)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tighten(settings.data_dir)  # 0700 / 0600 on POSIX, before SQLite makes its -wal and -shm with the file's mode
+    _tighten_default_base(settings)
+    check_store(settings.db_path, write=not read_only)  # permissions, an empty file, a newer schema: in words
     demo_seeded = False
     if not settings.db_path.exists():
         if read_only:
@@ -131,6 +136,16 @@ def _store_ref(uow: Any) -> Any:
     if identity is None:
         return None
     return StoreRef(identity.store_id, identity.workstation, identity.generation, identity.demo)
+
+
+def _tighten_default_base(settings: Settings) -> None:
+    """The default demo folder lies inside the user's Counter folder, which also holds the embedded demo centre
+    (staff PIN hashes): that folder is kept 0700 too (POSIX)."""
+    from counter_app.config import default_data_dir
+    from counter_app.data_folder import tighten
+
+    if settings.data_dir == default_data_dir(True):
+        tighten(default_data_dir(False), names=())
 
 
 def _reference_changed(counter: Counter, knowledge_index: Any) -> None:

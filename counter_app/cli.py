@@ -2,7 +2,9 @@
 
 Module-level imports stay light (standard library and :mod:`counter_app.config`): ``--version`` and ``--help``
 answer without loading Qt or SQLAlchemy, and the GUI's start-up clock starts before anything heavy is imported.
-Bad input never shows a traceback: one line on stderr, exit code 2, nothing changed.
+Bad input never shows a traceback: one line on stderr, exit code 2, nothing changed. A failure of the machine
+(a full disk, a folder this user may not write, a damaged or newer store) is one line too, with exit code 1.
+Exit code 141 means the reader of the output went away (``counter-app journal | head -1``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from counter_app import __version__
 from counter_app.config import ConfigError, Settings, load_settings
+from counter_app.settings_file import SettingsAccessError
 
 if TYPE_CHECKING:
     from counter_app.clock import Clock
@@ -30,6 +33,7 @@ _T0 = time.time()
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_BROKEN_PIPE = 141  # the reader of the output went away (``| head``): 128 + SIGPIPE, as shells report it
 
 
 class UsageError(Exception):
@@ -47,28 +51,66 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see {self.prog} --help)")
 
 
+#: The business days a command accepts. Counter went into service in the 2020s; a day outside this century is a
+#: typo (0001 for 2001, 9999 for "far away"), and years 0001 and 9999 overflow the time-zone arithmetic.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2099, 12, 31)
+#: At most this many receipts per ``simulate`` run: a busy counter day is a few hundred; 10,000 take about a
+#: minute, and the receipt number has room for 999,999 per workstation.
+MAX_TRANSACTIONS = 10_000
+#: ``sync --interval``: up to an hour between runs.
+MAX_INTERVAL_S = 3_600
+#: ``--seed``: any whole number of up to 18 digits (it is printed in bug reports and kept as text).
+MAX_SEED = 10**18 - 1
+_DAY_HELP = f"{FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
+
+
 def _day(text: str) -> date:
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(f"“{text[:20]}” is not a date: use YYYY-MM-DD, e.g. 2026-11-25") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise argparse.ArgumentTypeError(f"{day.isoformat()} is outside the days Counter accepts ({_DAY_HELP})")
+    return day
+
+
+def _whole_number(text: str) -> int:
+    """A whole number; one of more than 40 digits is refused before it is parsed (no value here is near that)."""
+    digits = text.strip().lstrip("+-")
+    if len(digits) > 40 and digits.isdigit():
+        raise argparse.ArgumentTypeError(f"“{text.strip()[:20]}…” ({len(digits)} digits) is far too large")
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text[:20]}” is not a whole number") from None
 
 
 def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"“{text[:20]}” is not a whole number") from None
+    value = _whole_number(text)
     if value <= 0:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
     return value
 
 
+def _at_most(high: int) -> Callable[[str], int]:
+    """A whole number from 1 to ``high``, checked while the command line is read: before anything is written."""
+
+    def check(text: str) -> int:
+        value = _positive(text)
+        if value > high:
+            shown = f"{value:,}" if value < 10**21 else f"a number of {len(str(value))} digits"
+            raise argparse.ArgumentTypeError(f"{shown} is more than {high:,}, the most this option takes")
+        return value
+
+    return check
+
+
 def _seed(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"“{text[:20]}” is not a whole number") from None
+    value = _whole_number(text)
+    if abs(value) > MAX_SEED:
+        raise argparse.ArgumentTypeError(f"the seed must have at most 18 digits, not {len(str(abs(value)))}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -85,17 +127,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     simulate = commands.add_parser("simulate", parents=[common],
                                    help="record a realistic day of payments through the real services")
-    simulate.add_argument("--transactions", type=_positive, required=True, metavar="N", help="receipts to record")
-    simulate.add_argument("--seed", type=_seed, default=1, metavar="S", help="same seed, same day (default 1)")
-    simulate.add_argument("--date", type=_day, metavar="YYYY-MM-DD", help="business day (default today)")
+    simulate.add_argument("--transactions", type=_at_most(MAX_TRANSACTIONS), required=True, metavar="N",
+                          help=f"receipts to record, 1 to {MAX_TRANSACTIONS:,}")
+    simulate.add_argument("--seed", type=_seed, default=1, metavar="S",
+                          help="same seed, same day (default 1; a whole number of up to 18 digits)")
+    simulate.add_argument("--date", type=_day, metavar="YYYY-MM-DD",
+                          help=f"business day, {_DAY_HELP} (default today)")
     simulate.add_argument("--close", action="store_true",
                           help="close every drawer at the end of the day on an exact count (then eod export)")
     simulate.add_argument("--short-cents", type=_positive, metavar="N",
-                          help="with --close: count one drawer N cents short (a supervisor approves)")
+                          help="with --close: count one drawer N cents short, a multiple of 5 up to 10000 "
+                               "(a supervisor approves)")
     simulate.set_defaults(handler=_simulate)
 
     journal = commands.add_parser("journal", parents=[common], help="the electronic journal: one row per receipt")
-    journal.add_argument("--date", type=_day, metavar="YYYY-MM-DD", help="business day (default today)")
+    journal.add_argument("--date", type=_day, metavar="YYYY-MM-DD",
+                         help=f"business day, {_DAY_HELP} (default today)")
     journal.add_argument("--format", choices=("csv", "text"), default="text", help="csv for finance, text to read")
     journal.add_argument("--all-workstations", action="store_true", help="every workstation in this store")
     journal.set_defaults(handler=_journal)
@@ -111,7 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
     referral_commands = referrals.add_subparsers(title="commands", metavar="COMMAND", required=True)
     referrals_export = referral_commands.add_parser(
         "export", parents=[common], help="the day's referrals as Open311 GeoReport v2 service requests (JSON)")
-    referrals_export.add_argument("--date", type=_day, metavar="YYYY-MM-DD", help="business day (default today)")
+    referrals_export.add_argument("--date", type=_day, metavar="YYYY-MM-DD",
+                                  help=f"business day, {_DAY_HELP} (default today)")
     referrals_export.add_argument("--format", choices=("open311-json",), default="open311-json",
                                   help="an array of GeoReport v2 service requests (the only format)")
     referrals_export.add_argument("--out", metavar="FILE", help="write to FILE instead of the standard output")
@@ -119,7 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     interactions = commands.add_parser("interactions", parents=[common],
                                        help="the day's interactions: payments, questions and referrals")
-    interactions.add_argument("--date", type=_day, metavar="YYYY-MM-DD", help="business day (default today)")
+    interactions.add_argument("--date", type=_day, metavar="YYYY-MM-DD",
+                              help=f"business day, {_DAY_HELP} (default today)")
     interactions.add_argument("--format", choices=("csv",), default="csv", help="one row per interaction")
     interactions.add_argument("--out", metavar="FILE", help="write to FILE instead of the standard output")
     interactions.add_argument("--all-workstations", action="store_true", help="every workstation in this store")
@@ -151,7 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
     eod_x.set_defaults(handler=_eod_x_report)
     eod_export = eod_commands.add_parser("export", parents=[common],
                                          help="write the day's (or one drawer's) reconciliation: CSV, PDF, XLSX")
-    eod_export.add_argument("--date", type=_day, required=True, metavar="YYYY-MM-DD", help="business day")
+    eod_export.add_argument("--date", type=_day, required=True, metavar="YYYY-MM-DD",
+                            help=f"business day, {_DAY_HELP}")
     eod_export.add_argument("--out", required=True, metavar="DIR", help="folder to write the export into")
     eod_export.add_argument("--session", metavar="ID", help="one drawer session instead of the whole day")
     eod_export.add_argument("--staff", metavar="NO",
@@ -165,8 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
     sync = commands.add_parser("sync", parents=[common, central_option],
                                help="send the outbox to the central 311 database and pull what changed")
     sync.add_argument("--once", action="store_true", help="one push and pull, then exit (non-zero on failure)")
-    sync.add_argument("--interval", type=_positive, default=20, metavar="SECONDS",
-                      help="without --once: seconds between runs (default 20; longer after a failure)")
+    sync.add_argument("--interval", type=_at_most(MAX_INTERVAL_S), default=20, metavar="SECONDS",
+                      help=f"without --once: seconds between runs, 1 to {MAX_INTERVAL_S} (default 20; longer after "
+                           "a failure)")
     sync.set_defaults(handler=_sync)
     sync_commands = sync.add_subparsers(title="commands", metavar="[status|refused|continue]")
     sync_status = sync_commands.add_parser("status", parents=[common, central_option],
@@ -229,7 +280,32 @@ def _add_globals(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 ok, 1 failed, 2 bad input)."""
+    """Run the command line; returns the exit code (0 ok, 1 failed, 2 bad input, 141 output reader gone).
+
+    ``counter-app journal | head -1``: when whoever reads the output stops reading, the command stops quietly
+    with 141 (128 + SIGPIPE, what a shell reports for a tool stopped by a closed pipe), with no traceback and no
+    "Exception ignored" line at exit. What it had recorded before stays recorded.
+    """
+    try:
+        code = _run(argv)
+        sys.stdout.flush()  # here, not at interpreter exit, so a reader gone shows up as BrokenPipeError below
+    except BrokenPipeError:
+        _discard_stdout()
+        return EXIT_BROKEN_PIPE
+    return code
+
+
+def _discard_stdout() -> None:
+    """Point the standard output at the null device, so the flush at exit does not fail a second time."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # not a real file (tests capture it)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, sys.stdout.fileno())
+        finally:
+            os.close(devnull)
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # --help and --version print and stop here
@@ -237,25 +313,58 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         return _fail(str(exc))
     created = _would_create(args.data_dir)
+    data_dir: Path | None = created
     try:
         from counter_app.startup import resolve_settings
 
         settings = resolve_settings(load_settings(args.data_dir, args.workstation, args.demo,
                                                   central=getattr(args, "central", None)))
+        data_dir = settings.data_dir
         _start_logging(settings, args)
         handler: Callable[[argparse.Namespace, Settings], int] = args.handler
         return handler(args, settings)
+    except SettingsAccessError as exc:  # settings.json this user may not read: permissions, not a typo
+        return _fail(str(exc), EXIT_FAILED)
     except (UsageError, ConfigError) as exc:
         _undo_folder(created)
-        return _fail(str(exc))
+        return _fail(str(exc)) if not _disk_full(exc.__cause__) else _fail(_disk_full_words(data_dir), EXIT_FAILED)
     except StoreUnusableError as exc:
         return _fail(str(exc), EXIT_FAILED)
-    except ValueError as exc:
+    except BrokenPipeError:
+        raise  # the reader of the output went away: ``main`` ends quietly
+    except Exception as exc:
         from counter_app.errors import UserError
 
         if isinstance(exc, UserError):  # a business rule refused: its message is written for people
             return _fail(exc.message)
-        raise
+        words = _machine_failure(exc, data_dir)
+        if words is None:
+            raise
+        return _fail(words, EXIT_FAILED)
+
+
+def _machine_failure(exc: BaseException, data_dir: Path | None) -> str | None:
+    """A full disk, a read-only store, a file this user may not write: one line (the details go to the log)."""
+    import logging
+
+    from counter_app.failures import explain
+
+    words = explain(exc, data_dir)
+    if words is not None:  # logged if the log can be written (on a full disk it cannot, and says nothing)
+        logging.getLogger("counter.cli").warning("command failed: %s", words, exc_info=exc)
+    return words
+
+
+def _disk_full(exc: BaseException | None) -> bool:
+    from counter_app.failures import is_disk_full
+
+    return exc is not None and is_disk_full(exc)
+
+
+def _disk_full_words(data_dir: Path | None) -> str:
+    from counter_app.failures import disk_full
+
+    return disk_full(data_dir)
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> int:
@@ -417,7 +526,7 @@ def _receipt(args: argparse.Namespace, settings: Settings) -> int:
     if out.is_dir():
         raise UsageError(f"--out {out} is a folder: give a file name, e.g. {number or 'receipt'}.pdf")
     _require_store(settings)
-    counter = _open_counter(settings, read_only=True)
+    counter = _open_counter(settings)  # a saved copy is logged (receipt_prints, the audit trail): a write
     try:
         try:
             counter.payments.find(number)
@@ -451,12 +560,13 @@ def _write_atomically(out: Path, produce: Callable[[], bytes]) -> int:
         os.replace(temp, out)
     except OSError as exc:
         temp.unlink(missing_ok=True)
+        if _disk_full(exc):  # not the operator's mistake: exit 1, "the disk holding <folder> is full"
+            raise OSError(exc.errno, exc.strerror, str(out)) from exc
         raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from exc
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
     return len(data)
-
 
 
 def _umask() -> int:

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from counter_app.questions.article import Article
+from counter_app.store.read_only import read_only_uri
 
 _SEARCH = "SELECT article_id, rank FROM kb_fts WHERE kb_fts MATCH ? ORDER BY rank LIMIT ?"
 _ARTICLES = (
@@ -30,7 +31,7 @@ class SqliteKnowledgeIndex:
     def _conn(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, check_same_thread=True, timeout=5)
+            conn = sqlite3.connect(read_only_uri(self.db_path), uri=True, check_same_thread=True, timeout=5)
             conn.execute("PRAGMA query_only=ON")
             self._local.conn = conn
         return conn

@@ -7,9 +7,7 @@ a new store (whose receipts would start again at 000001).
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,8 +19,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from counter_app.security.pins import NoPepper, Pepper
 from counter_app.services.records_identity import SeriesState, StoreIdentity
-from counter_app.store.db import check_integrity, make_engine, migrate, session_factories
+from counter_app.store.db import check_integrity, current_revision, make_engine, migrate, session_factories
 from counter_app.store.identity_repository import SqlIdentity
+from counter_app.store.preflight import new_store_path, place_new_store
+from counter_app.store.schema_version import SCHEMA_HEAD
 from counter_app.store.seed import seed_demo, seed_if_changed
 from counter_app.store.witness import Witness, WitnessFile
 
@@ -45,11 +45,9 @@ class OpenStore:
 
 def create_store(db_path: Path, *, workstation: str, demo: bool, today: date, now: datetime,
                  pepper: Pepper | NoPepper) -> bool:
-    """Build a new store whole, then rename it into place. Returns whether demo data was seeded."""
-    temp = db_path.with_name(db_path.name + ".new")
-    for leftover in (temp, temp.with_name(temp.name + "-wal"), temp.with_name(temp.name + "-shm")):
-        with contextlib.suppress(FileNotFoundError):
-            leftover.unlink()
+    """Build a new store whole (schema, reference data, identity), then rename it into place. Returns whether demo
+    data was seeded."""
+    temp = new_store_path(db_path)
     engine = make_engine(temp)
     try:
         migrate(engine, temp)
@@ -63,8 +61,8 @@ def create_store(db_path: Path, *, workstation: str, demo: bool, today: date, no
             SqlIdentity(session).create(store_id, workstation, demo, state, now)
             session.commit()
     finally:
-        engine.dispose()  # the last connection closes: SQLite folds the WAL back into the file
-    os.replace(temp, db_path)
+        engine.dispose()
+    place_new_store(temp, db_path)
     WitnessFile(db_path.parent, store_id).write(Witness(1, 0))
     return seeded
 
@@ -73,8 +71,14 @@ def open_store(db_path: Path, *, workstation: str, workstation_source: str, demo
                read_only: bool, pepper_for: Callable[[bool], Pepper | NoPepper]) -> OpenStore:
     """Open an existing store: integrity, schema, identity (completed once for a store made before identities),
     the name check, and (when writing) reference data, demo data and the restore check."""
-    check_integrity(db_path)
-    engine = make_engine(db_path)
+    check_integrity(db_path, read_only=read_only)
+    if read_only and current_revision(db_path) != SCHEMA_HEAD:  # an older store: upgrading it is a write, once
+        upgrade = make_engine(db_path)
+        try:
+            migrate(upgrade, db_path)
+        finally:
+            upgrade.dispose()
+    engine = make_engine(db_path, read_only=read_only)
     try:
         migrate(engine, db_path)
         writer, reader = session_factories(engine)

@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import IO
 
+from counter_app.data_folder import private_opener
 from counter_app.services.records_sync import SyncStatus
 from counter_app.services.sync import SyncService
 
@@ -29,7 +30,8 @@ class SenderLock:
     def acquire(self) -> bool:
         if self._handle is not None:
             return True
-        handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held open for the process's life
+        # Held open for the process's life; private to the user like the rest of the data folder (0600, POSIX).
+        handle = open(self.path, "a+", encoding="utf-8", opener=private_opener)  # noqa: SIM115
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:

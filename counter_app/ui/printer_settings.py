@@ -2,15 +2,12 @@
 
 The choice goes to the ``"printer"`` section of ``settings.json`` in the data folder: read, change that one key,
 write a temporary file beside it and rename it into place, so a crash never leaves half a settings file and the
-other settings stay as they were. Only printer fields are written (a printer has no secrets).
+other settings stay as they were. Only printer fields are written (a printer has no secrets); the file stays private
+to the user (0600 on POSIX), as the rest of the data folder.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +15,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from counter_app.config import ConfigError
 from counter_app.errors import UserError
 from counter_app.printing.printer_config import BAUDRATES, PrinterConfig, parse_printer_config
+from counter_app.settings_file import read_settings_file, write_settings_file
 from counter_app.ui.widgets import EnterLineEdit, FieldError, Notice, add_shortcut
 
 KIND_LABELS = (
@@ -62,34 +61,23 @@ class SettingsFileError(UserError):
 
 
 def save_printer_section(data_dir: Path, section: dict[str, Any]) -> PrinterConfig:
-    """Validate ``section`` and store it as ``"printer"`` in ``data_dir/settings.json``, keeping the other keys."""
+    """Validate ``section`` and store it as ``"printer"`` in ``data_dir/settings.json``, keeping the other keys.
+
+    The file is read and written by :mod:`counter_app.settings_file`, so the other keys pass the same checks as
+    at start-up and the new file is private to the user (0600 on POSIX) like the rest of the data folder.
+    """
     config = parse_printer_config(section)  # ValueError: the caller shows it next to the field
     path = Path(data_dir) / "settings.json"
-    stored: dict[str, Any] = {}
-    if path.exists():
-        try:
-            loaded = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise SettingsFileError(f"{path} cannot be read ({exc}); nothing was saved. Ask IT to fix it.",
-                                    "kind") from exc
-        if not isinstance(loaded, dict):
-            raise SettingsFileError(f"{path} does not hold settings; nothing was saved. Ask IT to fix it.", "kind")
-        stored = loaded
-    stored["printer"] = {key: section[key] for key in sorted(section)}
-    text = json.dumps(stored, indent=2, ensure_ascii=False) + "\n"
-    handle, temporary = tempfile.mkstemp(prefix=".settings-", suffix=".json.tmp", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        if path.exists():
-            with contextlib.suppress(OSError):
-                os.chmod(temporary, path.stat().st_mode & 0o777)
-        os.replace(temporary, path)
+        stored = read_settings_file(path)
+    except ConfigError as exc:
+        raise SettingsFileError(f"{str(exc).rstrip('.')}; nothing was saved. Ask IT to fix it.", "kind") from exc
+    stored["printer"] = {key: section[key] for key in sorted(section)}
+    try:
+        write_settings_file(path, stored)
+    except ConfigError as exc:  # pragma: no cover - the section was checked above, the rest was read checked
+        raise SettingsFileError(f"{str(exc).rstrip('.')}; nothing was saved.", "kind") from exc
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
         raise SettingsFileError(f"Could not save {path} ({exc.strerror or exc}); nothing was changed.",
                                 "kind") from exc
     return config

@@ -39,6 +39,10 @@ def describe(exc: BaseException, default_field: str = "") -> tuple[str, str]:
     if isinstance(exc, UserError):
         return exc.message, exc.field or default_field
     traceback.print_exception(exc, file=sys.stderr)
+    from counter_app.failures import disk_full, is_disk_full  # sqlite3: not needed before the first paint
+
+    if is_disk_full(exc):
+        return disk_full(None), default_field
     detail = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
     return f"Something went wrong ({detail}). Nothing was recorded: try again, or call a supervisor.", default_field
 
@@ -82,6 +86,12 @@ class SessionViewModel(QObject):
             self.login(staff_no, pin)
 
     def _open_failed(self, exc: BaseException) -> None:
+        from counter_app.failures import explain
+
+        words = explain(exc, Path(self.settings.data_dir))  # a full disk, a read-only store: what to do about it
+        if words is not None:
+            self.start_failed.emit(words)
+            return
         message, _ = describe(exc)
         if not isinstance(exc, UserError):
             message = f"The counter could not open its data: {str(exc).strip() or type(exc).__name__}"

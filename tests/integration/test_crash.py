@@ -219,8 +219,8 @@ def _check_bill_balances(conn: sqlite3.Connection) -> None:
 
 def _kill_when_migrated(data_dir: Path) -> None:
     """Start the worker on an empty folder and kill it the moment the schema migration of the store it is building
-    has committed (a new store is built as ``counter.sqlite3.new`` and renamed into place when complete)."""
-    db = data_dir / "counter.sqlite3.new"
+    has committed (a new store is built as ``.counter.sqlite3.creating`` and renamed into place when complete)."""
+    db = data_dir / ".counter.sqlite3.creating"
     child = subprocess.Popen([sys.executable, str(WORKER), str(data_dir), "0"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + FIRST_COMMIT_TIMEOUT
@@ -249,7 +249,7 @@ def test_kill_between_migration_and_seed_still_leaves_a_usable_store(tmp_path: P
         pytest.skip("the worker finished building the store before it was killed: the window was missed this time")
     counter = build_counter(Settings(data_dir=tmp_path, workstation="CH1-02"))
     counter.close()
-    assert not (tmp_path / "counter.sqlite3.new").exists()
+    assert not (tmp_path / ".counter.sqlite3.creating").exists()
     with sqlite3.connect(tmp_path / "counter.sqlite3") as conn:
         assert _rows(conn, "SELECT count(*) FROM services")[0][0] > 0, "no fee schedule after restart"
         assert _rows(conn, "SELECT count(*) FROM kb_articles")[0][0] > 0, "no knowledge base after restart"
