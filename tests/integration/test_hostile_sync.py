@@ -37,7 +37,7 @@ from tests.central_servers import MARIADB_ADMIN, PG_ADMIN, fresh_database
 from tests.conftest import COUNTER_MORNING, FLOAT
 from tests.support.hostile import hostile_reason, hostile_text
 
-HOSTILE = settings(max_examples=12, deadline=None, derandomize=True,
+HOSTILE = settings(max_examples=25, deadline=None, derandomize=True,
                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                                           HealthCheck.data_too_large])
 
@@ -90,7 +90,8 @@ def _local(counter: Counter, sql: str) -> list[tuple[Any, ...]]:
 @HOSTILE
 @given(reason=hostile_reason(), description=hostile_text(70), brand=hostile_text(24), referral=hostile_reason())
 @example(reason="keyed twice \x00", description="paint \ud83d", brand="4111.1111.1111.1111", referral="\u202eevil")
-@example(reason="Remboursé 🐕‍🦺 𠜎 שלום مرحبا", description="Café 👩🏽‍💻", brand="Visa", referral="Besoin d'aide — “ok”")
+@example(reason="Remboursé 🐕‍🦺 𠜎 שלום مرحبا", description="Café 👩🏽‍💻", brand="Visa",
+         referral="Besoin d'aide — “ok”")
 @example(reason="ok " + "é" * 9_997, description="x" * 61, brand="y" * 21, referral="z" * 1_001)
 def test_hostile_text_lands_centrally_exactly_as_stored_or_is_set_aside(
         line: Line, reason: str, description: str, brand: str, referral: str) -> None:
