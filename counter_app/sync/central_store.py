@@ -16,7 +16,7 @@ from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, case, func, insert, select, text, update
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 
 from counter_app.sync import central_schema as cs
@@ -264,9 +264,9 @@ class CentralStore:
         for record in records:
             firsts.setdefault(record.record_id, record)
         with self._begin() as conn:
-            self._lock_workstation(conn, store.workstation)
+            owner = self._lock_workstation(conn, store.workstation)
             try:
-                self._check_owner(conn, store)
+                self._check_owner(conn, store, owner)
                 admission = self._admit(conn, store, list(firsts.values()), hashes, now)
                 admitted = {r.record_id for r in admission.admitted}
                 for record in records:
@@ -308,26 +308,24 @@ class CentralStore:
         write_admitted(conn, store, admission, hashes, now, self._bulk(conn), self._bump)
         return admission
 
-    def _check_owner(self, conn: Connection, store: StoreRef) -> None:
+    def _check_owner(self, conn: Connection, store: StoreRef, owner: str | None) -> None:
         """Only the store that registered a workstation name may send as it (even one that skipped its hello)."""
-        owner = conn.execute(select(cs.workstations.c.store_id)
-                             .where(cs.workstations.c.workstation == store.workstation)).scalar()
         if owner is None:
             self._register(conn, store, _now())
         elif owner != store.store_id:
             raise CentralRefusedError(claimed_message(store.workstation, str(owner), None))
 
     def _advance_store(self, conn: Connection, store: StoreRef, high: int, now: datetime) -> None:
-        row = conn.execute(select(cs.stores.c.generation, cs.stores.c.outbox_high)
-                           .where(cs.stores.c.store_id == store.store_id)).first()
-        if row is None:
+        """The store's generation and highest outbox sequence received: one UPDATE (a new generation starts over)."""
+        stores = cs.stores.c
+        grown = case((stores.outbox_high > high, stores.outbox_high), else_=high)
+        updated = conn.execute(update(cs.stores).where(cs.stores.c.store_id == store.store_id).values(
+            outbox_high=case((stores.generation == store.generation, grown), else_=high),
+            generation=store.generation, last_seen=now))
+        if updated.rowcount == 0:
             conn.execute(insert(cs.stores).values(
                 store_id=store.store_id, workstation=store.workstation, generation=store.generation,
                 outbox_high=high, demo=store.demo, first_seen=now, last_seen=now))
-            return
-        same = int(row[0]) == store.generation
-        conn.execute(update(cs.stores).where(cs.stores.c.store_id == store.store_id).values(
-            generation=store.generation, outbox_high=max(int(row[1]), high) if same else high, last_seen=now))
 
     def _bulk(self, conn: Connection) -> bool:
         """PostgreSQL through psycopg: rows go in by COPY."""
@@ -348,14 +346,20 @@ class CentralStore:
             existing.update({row.id: row.payload_hash for row in rows})
         return existing
 
-    def _lock_workstation(self, conn: Connection, workstation: str) -> None:
-        """Serialise batches of one workstation (two senders, or a sender and its retry, never interleave)."""
+    def _lock_workstation(self, conn: Connection, workstation: str) -> str | None:
+        """Serialise batches of one workstation (two senders, or a sender and its retry, never interleave); returns
+        the store the workstation name is registered to, read under the lock (one round trip on PostgreSQL)."""
+        owner_of = "(SELECT store_id FROM c_workstations WHERE workstation = :w)"
+        key = {"k": f"counter-sync:{workstation}", "w": workstation}
         if self.dialect == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"counter-sync:{workstation}"})
-        elif self.dialect in ("mysql", "mariadb"):
-            got = conn.execute(text("SELECT GET_LOCK(:k, 20)"), {"k": f"counter-sync:{workstation}"}).scalar()
+            row = conn.execute(text(f"SELECT pg_advisory_xact_lock(hashtext(:k)), {owner_of}"), key).one()
+            return None if row[1] is None else str(row[1])
+        if self.dialect in ("mysql", "mariadb"):
+            got = conn.execute(text("SELECT GET_LOCK(:k, 20)"), key).scalar()
             if got != 1:
                 raise CentralUnavailableError("another sender holds this workstation's sync lock")
+        owner = conn.execute(text(f"SELECT {owner_of}"), key).scalar()
+        return None if owner is None else str(owner)
 
     def _unlock_workstation(self, conn: Connection, workstation: str) -> None:
         # A lost connection (invalidated: SQLAlchemy would raise PendingRollbackError over the real error) took
