@@ -7,7 +7,6 @@ half-changed store behind.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import os
@@ -23,6 +22,7 @@ from pypdf import PdfReader
 
 from counter_app import __version__
 from counter_app.cli import main
+from tests.support.cli import forget_outside_settings, run
 
 DAY = "2026-11-25"  # a Wednesday, before the June 30 due date of the demo tax rolls
 STATION = "CH1-02"
@@ -31,18 +31,8 @@ TENDERS = ("cash", "debit", "credit", "cheque", "money_order")
 
 @pytest.fixture(autouse=True)
 def _no_outside_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The operator's own environment must not leak into the tests."""
-    for name in ("COUNTER_DATA_DIR", "COUNTER_WORKSTATION", "COUNTER_T0"):
-        monkeypatch.setenv(name, "")  # recorded, so whatever ``main`` sets is undone after the test
-        monkeypatch.delenv(name)
+    forget_outside_settings(monkeypatch)
 
-
-def run(*argv: str) -> tuple[int, str, str]:
-    """``main`` in-process, with stdout and stderr captured (usable from module-scoped fixtures too)."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(argv))
-    return code, out.getvalue(), err.getvalue()
 
 
 def simulate(data_dir: Path, n: int = 60, seed: int = 11, station: str = STATION) -> str:

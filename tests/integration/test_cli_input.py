@@ -19,22 +19,15 @@ from pathlib import Path
 import pytest
 
 from counter_app.cli import EXIT_BROKEN_PIPE, main
+from tests.support.cli import forget_outside_settings, run
 
 DAY = "2026-11-25"
 
 
 @pytest.fixture(autouse=True)
 def _no_outside_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("COUNTER_DATA_DIR", "COUNTER_WORKSTATION", "COUNTER_T0", "COUNTER_CENTRAL_URL"):
-        monkeypatch.setenv(name, "")
-        monkeypatch.delenv(name)
+    forget_outside_settings(monkeypatch)
 
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(argv))
-    return code, out.getvalue(), err.getvalue()
 
 
 def store_state(folder: Path) -> tuple[list[str], list[str]]:

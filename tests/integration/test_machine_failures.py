@@ -10,7 +10,6 @@ written by a newer Counter gave "Can't locate revision" on every command.
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -18,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from counter_app.cli import main
 from counter_app.store.preflight import shipped_revisions
 from counter_app.store.schema_version import SCHEMA_HEAD
+from tests.support.cli import forget_outside_settings, run
 from tests.support.machine import (
     NOBODY,
     chown_tree,
@@ -40,16 +39,8 @@ STATION = "CH1-02"
 
 @pytest.fixture(autouse=True)
 def _no_outside_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("COUNTER_DATA_DIR", "COUNTER_WORKSTATION", "COUNTER_T0", "COUNTER_CENTRAL_URL", "COUNTER_PIN"):
-        monkeypatch.setenv(name, "")
-        monkeypatch.delenv(name)
+    forget_outside_settings(monkeypatch)
 
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(argv))
-    return code, out.getvalue(), err.getvalue()
 
 
 def simulate(store: Path, n: int = 20, seed: int = 3) -> None:

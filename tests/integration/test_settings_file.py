@@ -7,31 +7,21 @@ name was ignored in silence, so the counter ran on the default the administrator
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import io
 import json
 from pathlib import Path
 
 import pytest
 
-from counter_app.cli import main
 from counter_app.config import ConfigError, Settings, load_settings
 from counter_app.settings_file import KNOWN_KEYS, read_settings_file, write_settings_file
+from tests.support.cli import forget_outside_settings, run
 
 
 @pytest.fixture(autouse=True)
 def _no_outside_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("COUNTER_DATA_DIR", "COUNTER_WORKSTATION", "COUNTER_T0", "COUNTER_CENTRAL_URL"):
-        monkeypatch.setenv(name, "")
-        monkeypatch.delenv(name)
+    forget_outside_settings(monkeypatch)
 
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(argv))
-    return code, out.getvalue(), err.getvalue()
 
 
 BAD_FILES: list[tuple[str, str]] = [

@@ -135,6 +135,32 @@ def restore(backup: Path, folder: Path) -> None:
     shutil.copy2(backup / "counter.sqlite3", folder / "counter.sqlite3")
 
 
+def restored_day(tmp_path: Path, url: str, clock: FixedClock, before: int, after: int, *,
+                 totals: dict[str, int] | None = None, sync_after: bool = True,
+                 keep_witness: bool = False) -> list[str]:
+    """A real store's day, then a restore: ``before`` sales and a sync, a backup (with the witness beside the
+    folder when ``keep_witness``: a backup of the whole profile), ``after`` more sales (synced unless told not to),
+    and the backup put back. Returns the receipt numbers the restore lost."""
+    folder = tmp_path / "CH1-01"
+    counter = opened_real_store(folder, url, clock)
+    sell(counter, before, totals)
+    counter.sync.sync_once()
+    counter.close()
+    back_up(folder, tmp_path / "backup")
+    if keep_witness:
+        shutil.copytree(tmp_path / ".counter-witness", tmp_path / "backup-witness")
+    counter = real_store(folder, "CH1-01", url, clock)
+    lost = sell(counter, after, totals)
+    if sync_after:
+        counter.sync.sync_once()
+    counter.close()
+    restore(tmp_path / "backup", folder)
+    if keep_witness:
+        shutil.rmtree(tmp_path / ".counter-witness")
+        shutil.copytree(tmp_path / "backup-witness", tmp_path / ".counter-witness")
+    return lost
+
+
 def opened_real_store(folder: Path, url: str, clock: FixedClock) -> Counter:
     """A real store's first day: registered centrally, staff pulled, the cashier's drawer open."""
     counter = real_store(folder, "CH1-01", url, clock)
@@ -182,16 +208,7 @@ def test_a_store_restored_from_a_backup_issues_no_number_twice(real_url: str, tm
     """50 sales, sync, back up, 40 more, sync, restore, 30 more, sync: the day's money was missing centrally."""
     folder = tmp_path / "CH1-01"
     totals: dict[str, int] = {}
-    counter = opened_real_store(folder, real_url, clock)
-    sell(counter, 50, totals)
-    counter.sync.sync_once()
-    counter.close()
-    back_up(folder, tmp_path / "backup")
-    counter = real_store(folder, "CH1-01", real_url, clock)
-    lost = sell(counter, 40, totals)
-    counter.sync.sync_once()
-    counter.close()
-    restore(tmp_path / "backup", folder)
+    lost = restored_day(tmp_path, real_url, clock, 50, 40, totals=totals)
     if witness != "kept":
         shutil.rmtree(tmp_path / ".counter-witness")
 
@@ -222,19 +239,7 @@ def test_a_restore_the_store_cannot_see_is_caught_by_the_centre_and_reported(rea
     """The backup held the witness too (the whole profile was restored): the store cannot tell; the centre can.
     Numbers reused before the next sync are refused as conflicts, in words: kept here, never dropped."""
     folder = tmp_path / "CH1-01"
-    counter = opened_real_store(folder, real_url, clock)
-    sell(counter, 10)
-    counter.sync.sync_once()
-    counter.close()
-    back_up(folder, tmp_path / "backup")
-    shutil.copytree(tmp_path / ".counter-witness", tmp_path / "backup-witness")
-    counter = real_store(folder, "CH1-01", real_url, clock)
-    sell(counter, 20)
-    counter.sync.sync_once()
-    counter.close()
-    restore(tmp_path / "backup", folder)
-    shutil.rmtree(tmp_path / ".counter-witness")
-    shutil.copytree(tmp_path / "backup-witness", tmp_path / ".counter-witness")
+    restored_day(tmp_path, real_url, clock, 10, 20, keep_witness=True)
 
     counter = real_store(folder, "CH1-01", real_url, clock)
     assert counter.sync.status().series_state == "ok"
@@ -251,15 +256,7 @@ def test_a_restore_the_store_cannot_see_is_caught_by_the_centre_and_reported(rea
 def test_a_supervisor_lets_a_restored_store_go_on_when_the_centre_is_out_of_reach(
         real_url: str, tmp_path: Path, clock: FixedClock) -> None:
     folder = tmp_path / "CH1-01"
-    counter = opened_real_store(folder, real_url, clock)
-    sell(counter, 3)
-    counter.sync.sync_once()
-    counter.close()
-    back_up(folder, tmp_path / "backup")
-    counter = real_store(folder, "CH1-01", real_url, clock)
-    sell(counter, 4)
-    counter.close()
-    restore(tmp_path / "backup", folder)
+    restored_day(tmp_path, real_url, clock, 3, 4, sync_after=False)
     offline = "postgresql://counter@127.0.0.1:9/none"
     counter = build_counter(Settings(data_dir=folder, central_url=offline), clock=clock)
     with pytest.raises(NumbersUnsafeError):
@@ -661,16 +658,7 @@ def test_killed_while_reconciling_after_a_restore_nothing_is_lost_or_issued_twic
     import sys
 
     folder = tmp_path / "CH1-01"
-    counter = opened_real_store(folder, real_url, clock)
-    sell(counter, 20)
-    counter.sync.sync_once()
-    counter.close()
-    back_up(folder, tmp_path / "backup")
-    counter = real_store(folder, "CH1-01", real_url, clock)
-    sell(counter, 15)
-    counter.sync.sync_once()
-    counter.close()
-    restore(tmp_path / "backup", folder)
+    restored_day(tmp_path, real_url, clock, 20, 15)
     rng = random.Random(10)
     command = [sys.executable, "-m", "counter_app", "sync", "--once", "--data-dir", str(folder), "--central", real_url]
     env = {**os.environ, "COUNTER_SYNC_AUTOSTART": "0"}
