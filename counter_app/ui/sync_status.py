@@ -86,8 +86,8 @@ def describe_sync(status: SyncStatus, tz: tzinfo | None = None, now: datetime | 
         tips.append(f"{state.explain('this workstation')} Payments wait until then; a supervisor can approve going "
                     "on without it (Ctrl+Shift+G).")
     if status.lacking:
-        tips.append(f"After a restore from backup, the centre holds {status.lacking} record(s) this PC lost "
-                    "(listed in the sync log).")
+        tips.append(f"After a restore from backup, the centre holds {status.lacking} record(s) this PC lost: "
+                    "the sync log names the first; `counter-app sync refused --lost` lists them all.")
     if status.last_error:
         tips.append(f"Last error: {status.last_error}")
     if status.online is False:
