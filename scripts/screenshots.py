@@ -389,7 +389,7 @@ def shoot_sync_and_security(out_dir: str | None = None) -> int:
         enter(w)
 
     take_payment(Qt.Key.Key_6)
-    sync_now(lambda text: text.startswith("Offline"))  # the centre has no tables yet: it cannot take records
+    sync_now(lambda text: text.startswith("Sync error"))  # the centre has no schema yet: it refuses, says why
     store = CentralStore(build_engine(central_url))
     store.init()
     store.engine.dispose()

@@ -290,7 +290,7 @@ def install(ctx: FeatureContext) -> None:
     ctx.add_shortcut(SYNC_NOW_KEY, controller.sync_now, "Sync now")
     ctx.add_shortcut(SYNC_LOG_KEY, controller.show_log, "Sync log")
     ctx.add_shortcut(GO_ON_KEY, controller.go_on_without_centre,
-                     "Go on without the central database after a restore (supervisor)")
+                     "After a restore: go on offline (supervisor)")
     controller.screen.retry_requested.connect(controller.retry_refused)
 
     # The label now tells the whole sync state: take over the outbox count the window used to show there.

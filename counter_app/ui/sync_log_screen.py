@@ -14,7 +14,7 @@ from counter_app.ui.table_models import RIGHT, Column, RowsModel
 from counter_app.ui.widgets import HintBar, Notice, add_shortcut, list_table, set_state
 
 SYNC_LOG_HINTS = (("Ctrl+Shift+S", "Sync now"), ("Ctrl+R", "Refresh"), ("Up / Down", "Choose a run"),
-                  ("Esc", "Back"), ("F1", "Help"))
+                  ("Ctrl+T", "Send refused again"), ("Esc", "Back"), ("F1", "Help"))
 SYNC_LOG_KEYS = (
     ("Ctrl+Shift+S", "Sync now: send waiting records to the central 311 database"),
     ("Ctrl+R", "Refresh the log"),
